@@ -1,0 +1,4 @@
+export { DIAGNOSTIC_CHANNEL, report, resetDiagnostics, setDiagnosticWarnings } from './diagnostics';
+export type { Diagnostic } from './diagnostics';
+export { CatalogueInstruments, createCatalogueInstrument, validMeasure, compact } from './instruments';
+export type { SyncInstrument } from './instruments';

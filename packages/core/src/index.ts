@@ -1,0 +1,10 @@
+export { Registry, DEFAULT_BUCKETS, DEFAULT_CARDINALITY_LIMIT, validateRegistryOptions } from './registry';
+export type { RegistryOptions, InstrumentRecord, InstrumentKind, InstrumentScope } from './registry';
+export { serialize, serializeAsync, targetInfo, PROMETHEUS_CONTENT_TYPE } from './prometheus';
+export type { SerializeOptions } from './prometheus';
+export { RegistryMetricProducer } from './producer';
+export { prometheusName, unitSuffix, sanitizeLabelName, sanitizeMetricName, escapeLabelValue } from './names';
+export { DIAGNOSTIC_CHANNEL, report, resetDiagnostics, setDiagnosticWarnings } from '@agentmeter/api';
+export type { Diagnostic } from '@agentmeter/api';
+export { MAX_LABEL_VALUE_LENGTH } from './series';
+export type { ScalarSeries, HistogramSeries } from './series';

@@ -1,0 +1,119 @@
+import type { Attributes } from '@opentelemetry/api';
+import { escapeLabelValue, formatValue, sanitizeLabelName } from './names';
+import type { InstrumentRecord, Registry } from './registry';
+import type { HistogramSeries, ScalarSeries } from './series';
+
+/** Content-Type of the Prometheus text exposition format 0.0.4. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface SerializeOptions {
+  /** Resource attributes written as the `target_info` series (service.name, ...). */
+  resource?: Attributes;
+  /** Series written between two yields to the event loop (serializeAsync only; default 4000). */
+  chunkSize?: number;
+}
+
+/** `target_info` lines for a resource (the OpenTelemetry compatibility convention). */
+export function targetInfo(resource: Attributes | undefined): string {
+  if (!resource) return '';
+  const pairs = new Map<string, string>();
+  for (const k of Object.keys(resource).sort()) {
+    const v = resource[k];
+    if (v === undefined || v === null) continue;
+    const n = sanitizeLabelName(k);
+    const s = Array.isArray(v) ? JSON.stringify(v) : String(v);
+    const prev = pairs.get(n);
+    pairs.set(n, prev === undefined ? s : prev + ';' + s);
+  }
+  if (pairs.size === 0) return '';
+  let labels = '';
+  for (const [n, v] of pairs) labels += (labels ? ',' : '') + n + '="' + escapeLabelValue(v) + '"';
+  return `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{${labels}} 1\n`;
+}
+
+const leCache = new WeakMap<Float64Array, string[]>();
+function leSuffixes(b: Float64Array): string[] {
+  let s = leCache.get(b);
+  if (!s) {
+    s = Array.from(b, (x) => 'le="' + formatValue(x) + '"} ');
+    s.push('le="+Inf"} ');
+    leCache.set(b, s);
+  }
+  return s;
+}
+
+function scalarLine(name: string, s: ScalarSeries): string {
+  return s.labels === '' ? name + ' ' + formatValue(s.value) + '\n' : name + '{' + s.labels + '} ' + formatValue(s.value) + '\n';
+}
+
+function histogramLines(name: string, le: string[], s: HistogramSeries): string {
+  const open = s.labels === '' ? '{' : '{' + s.labels + ',';
+  const bucket = name + '_bucket' + open;
+  const counts = s.counts;
+  let cum = 0;
+  let out = '';
+  for (let i = 0; i < counts.length; i++) {
+    cum += counts[i];
+    out += bucket + le[i] + cum + '\n';
+  }
+  const lab = s.labels === '' ? ' ' : '{' + s.labels + '} ';
+  return out + name + '_sum' + lab + formatValue(s.sum) + '\n' + name + '_count' + lab + s.count + '\n';
+}
+
+function writeSeries(rec: InstrumentRecord, le: string[] | undefined, s: ScalarSeries | HistogramSeries): string {
+  return le ? histogramLines(rec.promName, le, s as HistogramSeries) : scalarLine(rec.promName, s as ScalarSeries);
+}
+
+function* families(registry: Registry): Generator<InstrumentRecord> {
+  const seen = new Set<string>();
+  for (const rec of registry.instruments()) {
+    if (rec.store.size === 0) continue;
+    // two OpenTelemetry names can map to one Prometheus name: the first one wins
+    if (seen.has(rec.promName)) continue;
+    seen.add(rec.promName);
+    yield rec;
+  }
+}
+
+/**
+ * Serialise the registry synchronously in the Prometheus text format. Call
+ * `registry.collect()` first for observable instruments to report.
+ */
+export function serialize(registry: Registry, options: SerializeOptions = {}): string {
+  let out = targetInfo(options.resource);
+  for (const rec of families(registry)) {
+    out += rec.header;
+    const le = rec.boundaries ? leSuffixes(rec.boundaries) : undefined;
+    for (const s of rec.store.series.values()) out += writeSeries(rec, le, s);
+    if (rec.store.overflow) out += writeSeries(rec, le, rec.store.overflow);
+  }
+  return out;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Collect observables, then serialise, yielding to the event loop every `chunkSize`
+ * series so a large registry never blocks the app for long. Returns the exposition.
+ */
+export async function serializeAsync(registry: Registry, options: SerializeOptions = {}): Promise<string> {
+  await registry.collect();
+  const chunk = options.chunkSize ?? 4000;
+  let out = targetInfo(options.resource);
+  let n = 0;
+  for (const rec of families(registry)) {
+    out += rec.header;
+    const le = rec.boundaries ? leSuffixes(rec.boundaries) : undefined;
+    const weight = le ? le.length : 1;
+    for (const s of rec.store.series.values()) {
+      out += writeSeries(rec, le, s);
+      n += weight;
+      if (n >= chunk * 4) {
+        n = 0;
+        await yieldToLoop();
+      }
+    }
+    if (rec.store.overflow) out += writeSeries(rec, le, rec.store.overflow);
+  }
+  return out;
+}

@@ -1,0 +1,279 @@
+/**
+ * @agentmeter/semconv: every metric and attribute name agentmeter emits, as typed
+ * constants. One source of truth: docs/metrics.md is checked against `CATALOGUE` by a
+ * test. Names marked `stability: 'otel'` are copied from the OpenTelemetry semantic
+ * conventions (GenAI, HTTP, DB, runtime); `'agentmeter'` marks agentmeter conventions
+ * for which no OpenTelemetry convention exists yet.
+ */
+
+// ---------------------------------------------------------------- attributes
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
+export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
+export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_CACHE_NAME = 'cache.name';
+export const ATTR_CACHE_OPERATION = 'cache.operation';
+export const ATTR_CACHE_RESULT = 'cache.result';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_WEBSOCKET_MESSAGE_DIRECTION = 'websocket.message.direction';
+export const ATTR_WEBSOCKET_MESSAGE_TYPE = 'websocket.message.type';
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
+export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
+export const ATTR_DB_OPERATION_NAME = 'db.operation.name';
+export const ATTR_DB_COLLECTION_NAME = 'db.collection.name';
+export const ATTR_DB_CLIENT_CONNECTION_STATE = 'db.client.connection.state';
+export const ATTR_DB_CLIENT_CONNECTION_POOL_NAME = 'db.client.connection.pool.name';
+export const ATTR_CPU_MODE = 'cpu.mode';
+export const ATTR_PROCESS_MEMORY_TYPE = 'process.memory.type';
+export const ATTR_V8JS_GC_TYPE = 'v8js.gc.type';
+export const ATTR_V8JS_HEAP_SPACE_NAME = 'v8js.heap.space.name';
+export const ATTR_SERVICE_NAME = 'service.name';
+export const ATTR_SERVICE_VERSION = 'service.version';
+/** The attribute of the one series that collects what exceeds a metric's cardinality limit. */
+export const ATTR_OTEL_METRIC_OVERFLOW = 'otel.metric.overflow';
+
+// ---------------------------------------------------------------- well-known values
+export const GEN_AI_OPERATION_NAME_VALUES = {
+  CHAT: 'chat',
+  TEXT_COMPLETION: 'text_completion',
+  EMBEDDINGS: 'embeddings',
+  GENERATE_CONTENT: 'generate_content',
+  EXECUTE_TOOL: 'execute_tool',
+  INVOKE_AGENT: 'invoke_agent',
+  CREATE_AGENT: 'create_agent',
+  TEXT_TO_SPEECH: 'text_to_speech',
+  SPEECH_TO_TEXT: 'speech_to_text',
+} as const;
+export type GenAiOperationName = (typeof GEN_AI_OPERATION_NAME_VALUES)[keyof typeof GEN_AI_OPERATION_NAME_VALUES];
+
+export const GEN_AI_PROVIDER_NAME_VALUES = {
+  OPENAI: 'openai',
+  ANTHROPIC: 'anthropic',
+  AWS_BEDROCK: 'aws.bedrock',
+  AZURE_AI_OPENAI: 'azure.ai.openai',
+  AZURE_AI_INFERENCE: 'azure.ai.inference',
+  GCP_GEMINI: 'gcp.gemini',
+  GCP_VERTEX_AI: 'gcp.vertex_ai',
+  GCP_GEN_AI: 'gcp.gen_ai',
+  MISTRAL_AI: 'mistral_ai',
+  COHERE: 'cohere',
+  GROQ: 'groq',
+  DEEPSEEK: 'deepseek',
+  PERPLEXITY: 'perplexity',
+  X_AI: 'x_ai',
+  IBM_WATSONX_AI: 'ibm.watsonx.ai',
+} as const;
+
+export const GEN_AI_TOKEN_TYPE_VALUES = {
+  INPUT: 'input',
+  OUTPUT: 'output',
+} as const;
+export type GenAiTokenType = (typeof GEN_AI_TOKEN_TYPE_VALUES)[keyof typeof GEN_AI_TOKEN_TYPE_VALUES];
+
+/** Low-cardinality error classes used as `error.type` (plus `_OTHER`). */
+export const ERROR_TYPE_VALUES = {
+  RATE_LIMIT: 'rate_limit',
+  TIMEOUT: 'timeout',
+  AUTHENTICATION: 'authentication',
+  INVALID_REQUEST: 'invalid_request',
+  SERVER_ERROR: 'server_error',
+  NETWORK: 'network',
+  CANCELLED: 'cancelled',
+  OTHER: '_OTHER',
+} as const;
+export type ErrorTypeValue = (typeof ERROR_TYPE_VALUES)[keyof typeof ERROR_TYPE_VALUES];
+
+export const CACHE_OPERATION_VALUES = { GET: 'get', SET: 'set', DELETE: 'delete' } as const;
+export const CACHE_RESULT_VALUES = { HIT: 'hit', MISS: 'miss' } as const;
+export const WEBSOCKET_MESSAGE_DIRECTION_VALUES = { RECEIVED: 'received', SENT: 'sent' } as const;
+export const WEBSOCKET_MESSAGE_TYPE_VALUES = { TEXT: 'text', BINARY: 'binary' } as const;
+export const CIRCUIT_BREAKER_STATE_VALUES = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 } as const;
+export const PROVIDER_HEALTH_VALUES = { UNHEALTHY: 0, HEALTHY: 1 } as const;
+
+// ---------------------------------------------------------------- bucket boundaries
+/** GenAI convention: gen_ai.client.operation.duration, 0.01 .. 81.92 s doubling. */
+export const BUCKETS_GEN_AI_DURATION: readonly number[] = Object.freeze([
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+]);
+/** GenAI convention: gen_ai.client.token.usage, 1, 4, 16 .. 67108864 (powers of 4). */
+export const BUCKETS_GEN_AI_TOKENS: readonly number[] = Object.freeze([
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+]);
+/** GenAI convention: time per output chunk / token. */
+export const BUCKETS_GEN_AI_TIME_PER_CHUNK: readonly number[] = Object.freeze([
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5,
+]);
+/** agentmeter convention: gen_ai.invoke_agent.duration, 0.1 .. 409.6 s doubling. */
+export const BUCKETS_AGENT_DURATION: readonly number[] = Object.freeze([
+  0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6,
+]);
+/** agentmeter convention: inference and tool calls per agent run. */
+export const BUCKETS_AGENT_CALLS: readonly number[] = Object.freeze([1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 100]);
+/** agentmeter convention: USD per call. */
+export const BUCKETS_COST_USD: readonly number[] = Object.freeze([
+  0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10,
+]);
+/** HTTP convention: http.server/client.request.duration. */
+export const BUCKETS_HTTP_DURATION: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+]);
+/** DB convention: db.client.operation.duration. */
+export const BUCKETS_DB_DURATION: readonly number[] = Object.freeze([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10]);
+/** agentmeter convention: websocket.server.connection.duration. */
+export const BUCKETS_WEBSOCKET_CONNECTION_DURATION: readonly number[] = Object.freeze([
+  0.1, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200,
+]);
+/** V8 GC pause durations. */
+export const BUCKETS_GC_DURATION: readonly number[] = Object.freeze([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1]);
+
+// ---------------------------------------------------------------- metric names
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK = 'gen_ai.client.operation.time_per_output_chunk';
+export const METRIC_GEN_AI_EXECUTE_TOOL_DURATION = 'gen_ai.execute_tool.duration';
+export const METRIC_GEN_AI_INVOKE_AGENT_DURATION = 'gen_ai.invoke_agent.duration';
+export const METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS = 'gen_ai.invoke_agent.inference_calls';
+export const METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS = 'gen_ai.invoke_agent.tool_calls';
+export const METRIC_GEN_AI_CLIENT_COST = 'gen_ai.client.cost';
+export const METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS = 'gen_ai.client.cost.unpriced_calls';
+export const METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION = 'gen_ai.client.speech_to_text.audio.duration';
+export const METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS = 'gen_ai.client.text_to_speech.characters';
+export const METRIC_GEN_AI_PROVIDER_HEALTH = 'gen_ai.provider.health';
+export const METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE = 'gen_ai.provider.circuit_breaker.state';
+export const METRIC_CACHE_OPERATIONS = 'cache.operations';
+export const METRIC_CACHE_HIT_RATIO = 'cache.hit_ratio';
+export const METRIC_CACHE_SIZE = 'cache.size';
+export const METRIC_WEBSOCKET_SERVER_ACTIVE_CONNECTIONS = 'websocket.server.active_connections';
+export const METRIC_WEBSOCKET_SERVER_CONNECTION_DURATION = 'websocket.server.connection.duration';
+export const METRIC_WEBSOCKET_SERVER_MESSAGES = 'websocket.server.messages';
+export const METRIC_WEBSOCKET_CLIENT_ACTIVE_CONNECTIONS = 'websocket.client.active_connections';
+export const METRIC_WEBSOCKET_CLIENT_MESSAGES = 'websocket.client.messages';
+export const METRIC_HTTP_SERVER_REQUEST_DURATION = 'http.server.request.duration';
+export const METRIC_HTTP_SERVER_ACTIVE_REQUESTS = 'http.server.active_requests';
+export const METRIC_HTTP_CLIENT_REQUEST_DURATION = 'http.client.request.duration';
+export const METRIC_DB_CLIENT_OPERATION_DURATION = 'db.client.operation.duration';
+export const METRIC_DB_CLIENT_CONNECTION_COUNT = 'db.client.connection.count';
+export const METRIC_DB_CLIENT_CONNECTION_MAX = 'db.client.connection.max';
+export const METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS = 'db.client.connection.pending_requests';
+export const METRIC_PROCESS_CPU_TIME = 'process.cpu.time';
+export const METRIC_PROCESS_CPU_UTILIZATION = 'process.cpu.utilization';
+export const METRIC_PROCESS_MEMORY_USAGE = 'process.memory.usage';
+export const METRIC_PROCESS_UPTIME = 'process.uptime';
+export const METRIC_NODEJS_EVENTLOOP_DELAY_MIN = 'nodejs.eventloop.delay.min';
+export const METRIC_NODEJS_EVENTLOOP_DELAY_MAX = 'nodejs.eventloop.delay.max';
+export const METRIC_NODEJS_EVENTLOOP_DELAY_MEAN = 'nodejs.eventloop.delay.mean';
+export const METRIC_NODEJS_EVENTLOOP_DELAY_P50 = 'nodejs.eventloop.delay.p50';
+export const METRIC_NODEJS_EVENTLOOP_DELAY_P90 = 'nodejs.eventloop.delay.p90';
+export const METRIC_NODEJS_EVENTLOOP_DELAY_P99 = 'nodejs.eventloop.delay.p99';
+export const METRIC_V8JS_GC_DURATION = 'v8js.gc.duration';
+export const METRIC_V8JS_MEMORY_HEAP_USED = 'v8js.memory.heap.used';
+export const METRIC_V8JS_MEMORY_HEAP_LIMIT = 'v8js.memory.heap.limit';
+
+// ---------------------------------------------------------------- the catalogue
+export type InstrumentKind = 'counter' | 'updowncounter' | 'histogram' | 'gauge';
+export type Stability = 'otel' | 'agentmeter';
+
+export interface MetricDefinition {
+  /** OpenTelemetry instrument name. */
+  readonly name: string;
+  readonly kind: InstrumentKind;
+  /** UCUM unit as OpenTelemetry writes it (`s`, `By`, `1`, `{token}`). */
+  readonly unit: string;
+  readonly description: string;
+  /** Name as Prometheus sees it (without `_bucket`/`_sum`/`_count`). */
+  readonly prometheus: string;
+  readonly attributes: readonly string[];
+  readonly buckets?: readonly number[];
+  readonly stability: Stability;
+}
+
+const GEN_AI_ATTRS = [
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_ERROR_TYPE,
+] as const;
+
+function def(
+  name: string,
+  kind: InstrumentKind,
+  unit: string,
+  prometheus: string,
+  attributes: readonly string[],
+  stability: Stability,
+  description: string,
+  buckets?: readonly number[],
+): MetricDefinition {
+  return Object.freeze({ name, kind, unit, prometheus, attributes: Object.freeze([...attributes]), stability, description, buckets });
+}
+
+/** Every metric agentmeter emits, keyed by OpenTelemetry name. */
+export const CATALOGUE: Readonly<Record<string, MetricDefinition>> = Object.freeze(
+  Object.fromEntries(
+    [
+      def(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 'histogram', 's', 'gen_ai_client_operation_duration_seconds', GEN_AI_ATTRS, 'otel', 'GenAI operation duration.', BUCKETS_GEN_AI_DURATION),
+      def(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, 'histogram', '{token}', 'gen_ai_client_token_usage', [...GEN_AI_ATTRS, ATTR_GEN_AI_TOKEN_TYPE], 'otel', 'Number of input and output tokens used.', BUCKETS_GEN_AI_TOKENS),
+      def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_to_first_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming response.', BUCKETS_GEN_AI_DURATION),
+      def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_per_output_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK),
+      def(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, 'histogram', 's', 'gen_ai_execute_tool_duration_seconds', [ATTR_GEN_AI_TOOL_NAME, ATTR_GEN_AI_TOOL_TYPE, ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of a tool execution.', BUCKETS_GEN_AI_DURATION),
+      def(METRIC_GEN_AI_INVOKE_AGENT_DURATION, 'histogram', 's', 'gen_ai_invoke_agent_duration_seconds', [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'agentmeter', 'Duration of one agent run.', BUCKETS_AGENT_DURATION),
+      def(METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, 'histogram', '{inference_call}', 'gen_ai_invoke_agent_inference_calls', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Inference calls (reasoning steps) in one agent run.', BUCKETS_AGENT_CALLS),
+      def(METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS, 'histogram', '{tool_call}', 'gen_ai_invoke_agent_tool_calls', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Tool calls in one agent run.', BUCKETS_AGENT_CALLS),
+      def(METRIC_GEN_AI_CLIENT_COST, 'histogram', '{USD}', 'gen_ai_client_cost', [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Cost of one priced GenAI call in US dollars.', BUCKETS_COST_USD),
+      def(METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS, 'counter', '{call}', 'gen_ai_client_cost_unpriced_calls_total', [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'GenAI calls whose model has no price: no cost point was recorded for them.'),
+      def(METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION, 'counter', 's', 'gen_ai_client_speech_to_text_audio_duration_seconds_total', [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Seconds of audio transcribed.'),
+      def(METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS, 'counter', '{character}', 'gen_ai_client_text_to_speech_characters_total', [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Characters synthesised to speech.'),
+      def(METRIC_GEN_AI_PROVIDER_HEALTH, 'gauge', '{status}', 'gen_ai_provider_health', [ATTR_GEN_AI_PROVIDER_NAME], 'agentmeter', 'Provider health: 1 healthy, 0 unhealthy.'),
+      def(METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE, 'gauge', '{state}', 'gen_ai_provider_circuit_breaker_state', [ATTR_GEN_AI_PROVIDER_NAME], 'agentmeter', 'Circuit breaker state: 0 closed, 1 open, 2 half-open.'),
+      def(METRIC_CACHE_OPERATIONS, 'counter', '{operation}', 'cache_operations_total', [ATTR_CACHE_NAME, ATTR_CACHE_OPERATION, ATTR_CACHE_RESULT], 'agentmeter', 'Cache operations by result.'),
+      def(METRIC_CACHE_HIT_RATIO, 'gauge', '1', 'cache_hit_ratio', [ATTR_CACHE_NAME], 'agentmeter', 'Hits divided by gets over the process lifetime.'),
+      def(METRIC_CACHE_SIZE, 'gauge', 'By', 'cache_size_bytes', [ATTR_CACHE_NAME], 'agentmeter', 'Cache size in bytes.'),
+      def(METRIC_WEBSOCKET_SERVER_ACTIVE_CONNECTIONS, 'updowncounter', '{connection}', 'websocket_server_active_connections', [ATTR_SERVER_PORT], 'agentmeter', 'Open server-side WebSocket connections.'),
+      def(METRIC_WEBSOCKET_SERVER_CONNECTION_DURATION, 'histogram', 's', 'websocket_server_connection_duration_seconds', [ATTR_SERVER_PORT, ATTR_ERROR_TYPE], 'agentmeter', 'Lifetime of a server-side WebSocket connection.', BUCKETS_WEBSOCKET_CONNECTION_DURATION),
+      def(METRIC_WEBSOCKET_SERVER_MESSAGES, 'counter', '{message}', 'websocket_server_messages_total', [ATTR_SERVER_PORT, ATTR_WEBSOCKET_MESSAGE_DIRECTION, ATTR_WEBSOCKET_MESSAGE_TYPE], 'agentmeter', 'WebSocket messages on server-side sockets.'),
+      def(METRIC_WEBSOCKET_CLIENT_ACTIVE_CONNECTIONS, 'updowncounter', '{connection}', 'websocket_client_active_connections', [ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT], 'agentmeter', 'Open client-side WebSocket connections.'),
+      def(METRIC_WEBSOCKET_CLIENT_MESSAGES, 'counter', '{message}', 'websocket_client_messages_total', [ATTR_WEBSOCKET_MESSAGE_DIRECTION, ATTR_WEBSOCKET_MESSAGE_TYPE], 'agentmeter', 'WebSocket messages on client-side sockets.'),
+      def(METRIC_HTTP_SERVER_REQUEST_DURATION, 'histogram', 's', 'http_server_request_duration_seconds', [ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_SCHEME, ATTR_NETWORK_PROTOCOL_VERSION, ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE], 'otel', 'Duration of HTTP server requests.', BUCKETS_HTTP_DURATION),
+      def(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, 'updowncounter', '{request}', 'http_server_active_requests', [ATTR_HTTP_REQUEST_METHOD, ATTR_URL_SCHEME], 'otel', 'Number of active HTTP server requests.'),
+      def(METRIC_HTTP_CLIENT_REQUEST_DURATION, 'histogram', 's', 'http_client_request_duration_seconds', [ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_ERROR_TYPE], 'otel', 'Duration of HTTP client requests.', BUCKETS_HTTP_DURATION),
+      def(METRIC_DB_CLIENT_OPERATION_DURATION, 'histogram', 's', 'db_client_operation_duration_seconds', [ATTR_DB_SYSTEM_NAME, ATTR_DB_OPERATION_NAME, ATTR_DB_COLLECTION_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of database client operations.', BUCKETS_DB_DURATION),
+      def(METRIC_DB_CLIENT_CONNECTION_COUNT, 'updowncounter', '{connection}', 'db_client_connection_count', [ATTR_DB_CLIENT_CONNECTION_STATE, ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Connections in each state.'),
+      def(METRIC_DB_CLIENT_CONNECTION_MAX, 'updowncounter', '{connection}', 'db_client_connection_max', [ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Maximum open connections allowed.'),
+      def(METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS, 'updowncounter', '{request}', 'db_client_connection_pending_requests', [ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Requests waiting for a connection.'),
+      def(METRIC_PROCESS_CPU_TIME, 'counter', 's', 'process_cpu_time_seconds_total', [ATTR_CPU_MODE], 'otel', 'CPU seconds used by the process.'),
+      def(METRIC_PROCESS_CPU_UTILIZATION, 'gauge', '1', 'process_cpu_utilization_ratio', [ATTR_CPU_MODE], 'otel', 'CPU used since the last collection, divided by elapsed time and cores.'),
+      def(METRIC_PROCESS_MEMORY_USAGE, 'updowncounter', 'By', 'process_memory_usage_bytes', [], 'otel', 'Resident set size of the process.'),
+      def(METRIC_PROCESS_UPTIME, 'gauge', 's', 'process_uptime_seconds', [], 'otel', 'Seconds since the process started.'),
+      def(METRIC_NODEJS_EVENTLOOP_DELAY_MIN, 'gauge', 's', 'nodejs_eventloop_delay_min_seconds', [], 'otel', 'Event loop delay, minimum since last collection.'),
+      def(METRIC_NODEJS_EVENTLOOP_DELAY_MAX, 'gauge', 's', 'nodejs_eventloop_delay_max_seconds', [], 'otel', 'Event loop delay, maximum since last collection.'),
+      def(METRIC_NODEJS_EVENTLOOP_DELAY_MEAN, 'gauge', 's', 'nodejs_eventloop_delay_mean_seconds', [], 'otel', 'Event loop delay, mean since last collection.'),
+      def(METRIC_NODEJS_EVENTLOOP_DELAY_P50, 'gauge', 's', 'nodejs_eventloop_delay_p50_seconds', [], 'otel', 'Event loop delay, median since last collection.'),
+      def(METRIC_NODEJS_EVENTLOOP_DELAY_P90, 'gauge', 's', 'nodejs_eventloop_delay_p90_seconds', [], 'otel', 'Event loop delay, 90th percentile since last collection.'),
+      def(METRIC_NODEJS_EVENTLOOP_DELAY_P99, 'gauge', 's', 'nodejs_eventloop_delay_p99_seconds', [], 'otel', 'Event loop delay, 99th percentile since last collection.'),
+      def(METRIC_V8JS_GC_DURATION, 'histogram', 's', 'v8js_gc_duration_seconds', [ATTR_V8JS_GC_TYPE], 'otel', 'Garbage collection pause durations.', BUCKETS_GC_DURATION),
+      def(METRIC_V8JS_MEMORY_HEAP_USED, 'updowncounter', 'By', 'v8js_memory_heap_used_bytes', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap used, by heap space.'),
+      def(METRIC_V8JS_MEMORY_HEAP_LIMIT, 'updowncounter', 'By', 'v8js_memory_heap_limit_bytes', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap size, by heap space.'),
+    ].map((d) => [d.name, d]),
+  ),
+);
+
+/** Bucket boundaries for every catalogue histogram, keyed by OpenTelemetry name. */
+export const CATALOGUE_BUCKETS: Readonly<Record<string, readonly number[]>> = Object.freeze(
+  Object.fromEntries(
+    Object.values(CATALOGUE)
+      .filter((d) => d.buckets)
+      .map((d) => [d.name, d.buckets as readonly number[]]),
+  ),
+);

@@ -2,3 +2,5 @@ export { DIAGNOSTIC_CHANNEL, report, resetDiagnostics, setDiagnosticWarnings } f
 export type { Diagnostic } from './diagnostics';
 export { CatalogueInstruments, createCatalogueInstrument, validMeasure, compact } from './instruments';
 export type { SyncInstrument } from './instruments';
+export { GEN_AI_USAGE_CHANNEL, publishGenAiUsage, onGenAiUsage } from './usage';
+export type { GenAiUsageEvent } from './usage';

@@ -1,0 +1,90 @@
+// Shared helpers for the bench scripts: size switch, tables, results, versions.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const require = createRequire(import.meta.url);
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `--small` or BENCH_SMALL=1: every script runs at a tiny size (CI smoke run, not timed). */
+export const SMALL = process.argv.includes('--small') || process.env.BENCH_SMALL === '1';
+
+export function pick(full, small) {
+  return SMALL ? small : full;
+}
+
+export function median(xs) {
+  const a = [...xs].sort((x, y) => x - y);
+  if (a.length === 0) return NaN;
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+export function fmt(n, digits = 1) {
+  if (n === undefined || n === null || Number.isNaN(n)) return 'n/a';
+  if (typeof n === 'string') return n;
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  return n.toFixed(digits);
+}
+
+export function ratio(a, b) {
+  if (!(b > 0) || !(a >= 0)) return 'n/a';
+  return (a / b).toFixed(2) + 'x';
+}
+
+export function bytes(n) {
+  if (n >= 1024 * 1024) return (n / 1024 / 1024).toFixed(2) + ' MiB';
+  if (n >= 1024) return (n / 1024).toFixed(1) + ' KiB';
+  return n + ' B';
+}
+
+/** Print a markdown table (header row + rows of cells). */
+export function table(title, header, rows) {
+  const out = [];
+  if (title) out.push(`\n### ${title}\n`);
+  out.push('| ' + header.join(' | ') + ' |');
+  out.push('|' + header.map(() => '---').join('|') + '|');
+  for (const r of rows) out.push('| ' + r.map((c) => (typeof c === 'number' ? fmt(c) : String(c))).join(' | ') + ' |');
+  console.log(out.join('\n'));
+}
+
+/**
+ * Emit a machine-readable result line for run-all (one per script): goals measured,
+ * each { goal, measured, target, met }.
+ */
+export function result(script, data) {
+  console.log('BENCH_RESULT ' + JSON.stringify({ script, small: SMALL, ...data }));
+}
+
+export function versionOf(pkg) {
+  try {
+    return JSON.parse(readFileSync(require.resolve(pkg + '/package.json'), 'utf8')).version;
+  } catch {
+    try {
+      // packages without ./package.json in their exports map
+      const main = require.resolve(pkg);
+      let dir = dirname(main);
+      for (let i = 0; i < 5; i++) {
+        try {
+          const j = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+          if (j.name === pkg) return j.version;
+        } catch {}
+        dir = dirname(dir);
+      }
+    } catch {}
+    return 'unknown';
+  }
+}
+
+export function header(name, what) {
+  console.log(`## ${name}${SMALL ? ' (small size: smoke run, numbers not meaningful)' : ''}`);
+  if (what) console.log(what);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function gc() {
+  if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
+  for (let i = 0; i < 4; i++) globalThis.gc();
+}

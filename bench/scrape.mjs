@@ -1,0 +1,207 @@
+// Scrape: serialise 10k series (counters + histograms) in the Prometheus text format,
+// agentmeter vs prom-client vs OpenTelemetry (sdk-metrics + exporter-prometheus), with the
+// output size; then 100k series with agentmeter serializeAsync and the longest event-loop block.
+//   node bench/scrape.mjs [--small]
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import promClient from 'prom-client';
+import { Registry, serialize, serializeAsync, RegistryMetricProducer } from '@agentmeter/core';
+import { SMALL, bytes, fmt, header, median, pick, ratio, result, table, sleep } from './lib/common.mjs';
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+const STATUS = [200, 500];
+
+const SERIES = pick(10_000, 400);
+const METRICS = 10; // half counters, half histograms
+const PER_METRIC = SERIES / METRICS;
+const RUNS = pick(15, 2);
+const BIG = pick(100_000, 4_000);
+const BIG_RUNS = pick(3, 1);
+
+header('Scrape', `${SERIES.toLocaleString('en-US')} series: ${METRICS / 2} counters and ${METRICS / 2} histograms (14 boundaries) x ${PER_METRIC} attribute sets of 3 attributes; median of ${RUNS} scrapes.`);
+
+function attrSet(j) {
+  return {
+    method: METHODS[j % 5],
+    status: STATUS[Math.floor(j / 5) % 2],
+    route: '/api/v1/resource' + Math.floor(j / 10),
+  };
+}
+// The same attribute keys (so the same label names) for every library: equal data, comparable bytes.
+const otelAttrs = (a) => a;
+
+function populate(perMetric, metricsCount, make) {
+  for (let m = 0; m < metricsCount; m++) {
+    const isHist = m % 2 === 1;
+    const inst = make(m, isHist);
+    for (let j = 0; j < perMetric; j++) {
+      const a = attrSet(j);
+      // two recordings per series so values are not all equal
+      inst(a, ((j * 7919) % 1000) / 100);
+      inst(a, ((j * 104729) % 1000) / 1000);
+    }
+  }
+}
+
+// --- agentmeter
+const registry = new Registry({ cardinalityLimit: PER_METRIC + 10 });
+const meter = registry.getMeter('bench');
+populate(PER_METRIC, METRICS, (m, isHist) => {
+  if (isHist) {
+    const h = meter.createHistogram(`app.op${m}.duration`, { unit: 's', advice: { explicitBucketBoundaries: BUCKETS } });
+    return (a, v) => h.record(v, otelAttrs(a));
+  }
+  const c = meter.createCounter(`app.op${m}.requests`, { unit: '{request}' });
+  return (a, v) => c.add(v, otelAttrs(a));
+});
+const RESOURCE = { 'service.name': 'bench', 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.name': 'agentmeter' };
+
+// --- prom-client
+const promReg = new promClient.Registry();
+populate(PER_METRIC, METRICS, (m, isHist) => {
+  if (isHist) {
+    const h = new promClient.Histogram({ name: `app_op${m}_duration_seconds`, help: `app.op${m}.duration`, labelNames: ['method', 'status', 'route'], buckets: BUCKETS, registers: [promReg] });
+    return (a, v) => h.observe(a, v);
+  }
+  const c = new promClient.Counter({ name: `app_op${m}_requests_total`, help: `app.op${m}.requests`, labelNames: ['method', 'status', 'route'], registers: [promReg] });
+  return (a, v) => c.inc(a, v);
+});
+
+// --- OpenTelemetry sdk-metrics + exporter-prometheus (its collect + serialise path)
+const otelExporter = new PrometheusExporter({ preventServerStart: true });
+const otelProvider = new MeterProvider({ readers: [otelExporter] });
+const otelMeter = otelProvider.getMeter('bench');
+populate(PER_METRIC, METRICS, (m, isHist) => {
+  if (isHist) {
+    const h = otelMeter.createHistogram(`app.op${m}.duration`, { unit: 's', advice: { explicitBucketBoundaries: BUCKETS } });
+    return (a, v) => h.record(v, otelAttrs(a));
+  }
+  const c = otelMeter.createCounter(`app.op${m}.requests`, { unit: '{request}' });
+  return (a, v) => c.add(v, otelAttrs(a));
+});
+const otelSerializer = new PrometheusSerializer();
+
+// --- agentmeter's registry read by the stock OTel Prometheus exporter (MetricProducer path)
+const bridgeExporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [new RegistryMetricProducer(registry)] });
+new MeterProvider({ readers: [bridgeExporter] });
+
+const impls = {
+  'agentmeter serialize': async () => serialize(registry, { resource: RESOURCE }),
+  'agentmeter serializeAsync': async () => serializeAsync(registry, { resource: RESOURCE }),
+  'prom-client register.metrics()': async () => promReg.metrics(),
+  'OTel exporter-prometheus (collect + serialize)': async () => {
+    const { resourceMetrics } = await otelExporter.collect();
+    return otelSerializer.serialize(resourceMetrics);
+  },
+  'agentmeter via RegistryMetricProducer + OTel exporter': async () => {
+    const { resourceMetrics } = await bridgeExporter.collect();
+    return otelSerializer.serialize(resourceMetrics);
+  },
+};
+
+const times = {}, sizes = {}, lines = {};
+for (let r = 0; r < RUNS + 1; r++) {
+  for (const [name, fn] of Object.entries(impls)) {
+    const t0 = performance.now();
+    const text = await fn();
+    const dt = performance.now() - t0;
+    if (r === 0) {
+      // warm-up run, not counted
+      sizes[name] = Buffer.byteLength(text);
+      lines[name] = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+      continue;
+    }
+    (times[name] ??= []).push(dt);
+    await sleep(5);
+  }
+}
+const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+const P = 'prom-client register.metrics()';
+table(
+  `Serialise ${SERIES.toLocaleString('en-US')} series`,
+  ['implementation', 'ms (median)', 'vs prom-client', 'output', 'vs prom-client', 'sample lines'],
+  Object.keys(impls).map((k) => [k, fmt(med[k], 2), ratio(med[k], med[P]), bytes(sizes[k]), ratio(sizes[k], sizes[P]), lines[k]]),
+);
+
+// --- 100k series: serializeAsync and the longest event-loop block ------------------------------
+const BIG_PER = BIG / 20;
+const big = new Registry({ cardinalityLimit: BIG_PER + 10 });
+const bigMeter = big.getMeter('bench');
+populate(BIG_PER, 20, (m, isHist) => {
+  if (isHist) {
+    const h = bigMeter.createHistogram(`big.op${m}.duration`, { unit: 's', advice: { explicitBucketBoundaries: BUCKETS } });
+    return (a, v) => h.record(v, otelAttrs(a));
+  }
+  const c = bigMeter.createCounter(`big.op${m}.requests`, { unit: '{request}' });
+  return (a, v) => c.add(v, otelAttrs(a));
+});
+let bigSeries = 0;
+for (const rec of big.instruments()) bigSeries += rec.store.size;
+
+const promBig = new promClient.Registry();
+populate(BIG_PER, 20, (m, isHist) => {
+  if (isHist) {
+    const h = new promClient.Histogram({ name: `big_op${m}_duration_seconds`, help: 'h', labelNames: ['method', 'status', 'route'], buckets: BUCKETS, registers: [promBig] });
+    return (a, v) => h.observe(a, v);
+  }
+  const c = new promClient.Counter({ name: `big_op${m}_requests_total`, help: 'h', labelNames: ['method', 'status', 'route'], registers: [promBig] });
+  return (a, v) => c.inc(a, v);
+});
+
+/** Run fn while tracking the longest gap between 1 ms timer ticks and the loop-delay histogram max. */
+async function blocking(fn) {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let last = performance.now();
+  let maxGap = 0;
+  const iv = setInterval(() => {
+    const now = performance.now();
+    if (now - last > maxGap) maxGap = now - last;
+    last = now;
+  }, 1);
+  await sleep(20);
+  maxGap = 0;
+  last = performance.now();
+  h.enable();
+  const t0 = performance.now();
+  const out = await fn();
+  const total = performance.now() - t0;
+  await sleep(5);
+  h.disable();
+  clearInterval(iv);
+  return { total, maxGap, loopMax: h.max / 1e6, size: Buffer.byteLength(out) };
+}
+
+const bigImpls = {
+  'agentmeter serializeAsync': () => serializeAsync(big, { resource: RESOURCE }),
+  'agentmeter serialize (sync)': async () => serialize(big, { resource: RESOURCE }),
+  'prom-client register.metrics()': () => promBig.metrics(),
+};
+const bigRes = {};
+for (let r = 0; r < BIG_RUNS; r++) {
+  for (const [name, fn] of Object.entries(bigImpls)) {
+    (bigRes[name] ??= []).push(await blocking(fn));
+    await sleep(50);
+  }
+}
+const bigRows = Object.entries(bigRes).map(([name, rs]) => {
+  const worst = Math.max(...rs.map((x) => Math.max(x.maxGap, x.loopMax)));
+  return { name, total: median(rs.map((x) => x.total)), worst, size: rs[0].size };
+});
+table(
+  `${bigSeries.toLocaleString('en-US')} series: longest event-loop block (worst of ${BIG_RUNS} runs; max of a 1 ms interval's gaps and monitorEventLoopDelay max)`,
+  ['implementation', 'total ms (median)', 'longest block, ms', 'output'],
+  bigRows.map((x) => [x.name, fmt(x.total, 0), fmt(x.worst, 1), bytes(x.size)]),
+);
+
+const a = med['agentmeter serialize'], p = med[P];
+const asyncBlock = bigRows[0].worst;
+result('scrape', {
+  values: { ms: med, bytes: sizes, big: bigRows, bigSeries },
+  goals: [
+    { goal: `3. serialise ${SERIES / 1000}k series vs prom-client`, measured: `${fmt(a, 1)} ms vs ${fmt(p, 1)} ms (${ratio(a, p)})`, target: '<= 0.50x', met: a <= 0.5 * p },
+    { goal: `3. output size vs prom-client`, measured: `${bytes(sizes['agentmeter serialize'])} vs ${bytes(sizes[P])} (${ratio(sizes['agentmeter serialize'], sizes[P])})`, target: '<= 1.00x', met: sizes['agentmeter serialize'] <= sizes[P] },
+    { goal: `3. ${Math.round(bigSeries / 1000)}k series serializeAsync, longest event-loop block`, measured: `${fmt(asyncBlock, 1)} ms`, target: '<= 100 ms', met: asyncBlock <= 100 },
+  ],
+});

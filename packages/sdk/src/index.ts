@@ -1,1 +1,7 @@
-export {};
+export { start, getHandle } from './start';
+export type { AgentmeterHandle } from './start';
+export { resolveConfig, parseResourceAttributes, ConfigError, INSTRUMENTATION_NAMES, DEFAULT_INSTRUMENTATIONS } from './config';
+export type { StartOptions, ResolvedConfig, OtlpOptions, InstrumentationName } from './config';
+export { createMetricsHandler, makeAuthorizer, isLoopback, METRICS_SERVER_MAX_HEADER_SIZE } from './server';
+export type { MetricsEndpointOptions } from './server';
+export { HttpDiagnosticsMetrics } from './http-metrics';

@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const HELP = `agentmeter: metrics for Node.js AI applications
+
+Usage:
+  agentmeter run [--host H] [--port P] [--path /metrics] [--token-file F] -- node app.js [args...]
+      Start any Node app with agentmeter preloaded (CommonJS and ESM); /metrics is
+      served on H:P (default 127.0.0.1:9464). Other settings come from AGENTMETER_* env.
+  agentmeter cost estimate --model M --requests-per-day N --input-tokens I --output-tokens O [--days D] [--json]
+      Estimate the monthly cost of a model from the shipped price table.
+  agentmeter --help | --version
+
+Environment: AGENTMETER_ENABLED, AGENTMETER_METRICS_HOST, AGENTMETER_METRICS_PORT,
+AGENTMETER_METRICS_PATH, AGENTMETER_METRICS_TOKEN, AGENTMETER_METRICS_TOKEN_FILE,
+AGENTMETER_METRICS_BASIC_AUTH, AGENTMETER_INSTRUMENTATIONS, AGENTMETER_CARDINALITY_LIMIT,
+AGENTMETER_COST, AGENTMETER_PRICES_FILE, AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL,
+OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES. See docs/configuration.md.
+`;
+
+class UsageError extends Error {}
+
+function takeFlags(args: string[], allowed: Record<string, string>, booleans: string[] = []): { flags: Record<string, string>; rest: string[] } {
+  const flags: Record<string, string> = {};
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('--')) break;
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (booleans.includes(name)) {
+      flags[name] = 'true';
+      continue;
+    }
+    if (!(name in allowed)) throw new UsageError(`unknown option --${name}`);
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    flags[name] = value;
+  }
+  return { flags, rest: args.slice(i) };
+}
+
+function runApp(args: string[]): Promise<number> {
+  const { flags, rest } = takeFlags(args, { host: 'AGENTMETER_METRICS_HOST', port: 'AGENTMETER_METRICS_PORT', path: 'AGENTMETER_METRICS_PATH', 'token-file': 'AGENTMETER_METRICS_TOKEN_FILE' });
+  if (rest.length === 0) throw new UsageError('nothing to run: agentmeter run [options] -- node app.js');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const map: Record<string, string> = { host: 'AGENTMETER_METRICS_HOST', port: 'AGENTMETER_METRICS_PORT', path: 'AGENTMETER_METRICS_PATH', 'token-file': 'AGENTMETER_METRICS_TOKEN_FILE' };
+  for (const [k, v] of Object.entries(flags)) env[map[k]] = k === 'token-file' ? resolve(v) : v;
+  if (flags['token-file'] && !existsSync(resolve(flags['token-file']))) throw new UsageError(`--token-file ${flags['token-file']}: no such file`);
+  const preload = pathToFileURL(join(__dirname, '..', 'register.mjs')).href;
+  env.NODE_OPTIONS = `${env.NODE_OPTIONS ? env.NODE_OPTIONS + ' ' : ''}--import ${preload}`;
+  env.AGENTMETER_PRELOAD_ONCE = preload;
+  let [cmd, ...cmdArgs] = rest;
+  if (cmd === 'node') cmd = process.execPath;
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)] as const);
+    for (const [s, h] of handlers) process.on(s, h);
+    child.on('error', (err) => {
+      process.stderr.write(`agentmeter: cannot start ${cmd}: ${err.message}\n`);
+      resolvePromise(127);
+    });
+    child.on('exit', (code, signal) => {
+      for (const [s, h] of handlers) process.removeListener(s, h);
+      resolvePromise(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 1) : 1));
+    });
+  });
+}
+
+function costEstimate(args: string[]): number {
+  const { flags, rest } = takeFlags(args, { model: '', 'requests-per-day': '', 'input-tokens': '', 'output-tokens': '', days: '' }, ['json']);
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  for (const f of ['model', 'requests-per-day', 'input-tokens', 'output-tokens']) if (flags[f] === undefined) throw new UsageError(`--${f} is required`);
+  const num = (f: string) => {
+    const v = Number(flags[f]);
+    if (!Number.isFinite(v) || v < 0) throw new UsageError(`--${f} must be a number >= 0, got ${JSON.stringify(flags[f])}`);
+    return v;
+  };
+  const cost = require('@agentmeter/cost');
+  const input = { model: flags.model, requestsPerDay: num('requests-per-day'), inputTokens: num('input-tokens'), outputTokens: num('output-tokens'), days: flags.days !== undefined ? num('days') : undefined };
+  const estimate = cost.estimateMonthlyCost(input);
+  if (!estimate) {
+    process.stderr.write(`agentmeter: no price for model ${JSON.stringify(flags.model)}\n`);
+    return 2;
+  }
+  process.stdout.write(flags.json ? JSON.stringify(estimate, null, 2) + '\n' : cost.formatEstimate(estimate) + '\n');
+  return 0;
+}
+
+/** Entry point of the `agentmeter` bin; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const [cmd, ...rest] = argv;
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      process.stdout.write(HELP);
+      return cmd === undefined ? 1 : 0;
+    }
+    if (cmd === '--version' || cmd === '-v') {
+      process.stdout.write(require('../package.json').version + '\n');
+      return 0;
+    }
+    if (cmd === 'run') return await runApp(rest);
+    if (cmd === 'cost' && rest[0] === 'estimate') return costEstimate(rest.slice(1));
+    throw new UsageError(`unknown command ${JSON.stringify(argv.join(' '))}`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`agentmeter: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    process.stderr.write(`agentmeter: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

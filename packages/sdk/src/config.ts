@@ -1,0 +1,243 @@
+import { readFileSync } from 'node:fs';
+import { validateRegistryOptions } from '@agentmeter/core';
+
+/** Instrumentations agentmeter can turn on, by the name used in options and AGENTMETER_INSTRUMENTATIONS. */
+export const INSTRUMENTATION_NAMES = ['http', 'undici', 'pg', 'runtime', 'ws', 'openai', 'anthropic', 'http-otel'] as const;
+export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+/** On unless turned off: everything but `http-otel` (the OpenTelemetry HTTP instrumentation, for apps that also trace). */
+export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'undici', 'pg', 'runtime', 'ws', 'openai', 'anthropic'];
+
+export interface OtlpOptions {
+  /** OTLP/HTTP metrics endpoint, e.g. http://127.0.0.1:4318/v1/metrics. */
+  endpoint: string;
+  /** Export interval (default 15000 ms). */
+  intervalMillis?: number;
+  /** Extra headers (e.g. authorization for a collector). */
+  headers?: Record<string, string>;
+}
+
+/** Options of `start()`. Every option has an environment variable; options win over the environment. */
+export interface StartOptions {
+  /** false turns agentmeter off entirely (AGENTMETER_ENABLED). Default true. */
+  enabled?: boolean;
+  /** service.name (OTEL_SERVICE_NAME). */
+  serviceName?: string;
+  /** service.version. */
+  serviceVersion?: string;
+  /** Extra resource attributes, merged over OTEL_RESOURCE_ATTRIBUTES. */
+  resourceAttributes?: Record<string, string>;
+  /** Serve /metrics and /health on a port of agentmeter's own (default true). false: mount `metricsHandler` yourself. */
+  metricsServer?: boolean;
+  /** Interface of the metrics server (AGENTMETER_METRICS_HOST, default 127.0.0.1). */
+  host?: string;
+  /** Port of the metrics server (AGENTMETER_METRICS_PORT, default 9464; 0 picks a free port). */
+  port?: number;
+  /** Path of the metrics endpoint (AGENTMETER_METRICS_PATH, default /metrics). */
+  path?: string;
+  /** Bearer token required on /metrics (AGENTMETER_METRICS_TOKEN). */
+  token?: string;
+  /** File holding the bearer token (AGENTMETER_METRICS_TOKEN_FILE). */
+  tokenFile?: string;
+  /** Basic auth credentials `user:password` accepted on /metrics (AGENTMETER_METRICS_BASIC_AUTH). */
+  basicAuth?: string;
+  /** Instrumentations to turn on (AGENTMETER_INSTRUMENTATIONS, comma list; `all`, `none`; default: all but http-otel). */
+  instrumentations?: readonly InstrumentationName[];
+  /** Series per metric incl. the overflow series (AGENTMETER_CARDINALITY_LIMIT, default 2000). */
+  cardinalityLimit?: number;
+  /** Per-metric series limits by OpenTelemetry name. */
+  cardinalityLimits?: Record<string, number>;
+  /** Histogram bucket boundaries by OpenTelemetry name (over the catalogue's). */
+  buckets?: Record<string, number[]>;
+  /** Record gen_ai.client.cost for priced calls (AGENTMETER_COST, default true). */
+  cost?: boolean;
+  /** Price overrides: an object, or a JSON file path (AGENTMETER_PRICES_FILE). */
+  prices?: object | string;
+  /** Push metrics over OTLP/HTTP too (AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL). */
+  otlp?: OtlpOptions;
+  /** Environment to read (default process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Fully resolved, validated configuration. */
+export interface ResolvedConfig {
+  enabled: boolean;
+  resource: Record<string, string>;
+  metricsServer: boolean;
+  host: string;
+  port: number;
+  path: string;
+  token: string | undefined;
+  basicAuth: string | undefined;
+  instrumentations: ReadonlySet<InstrumentationName>;
+  cardinalityLimit: number | undefined;
+  cardinalityLimits: Record<string, number> | undefined;
+  buckets: Record<string, number[]> | undefined;
+  cost: boolean;
+  prices: object | string | undefined;
+  otlp: OtlpOptions | undefined;
+}
+
+/** A configuration error: thrown by `start()`, names the option or environment variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`agentmeter: invalid ${setting}: ${message}`);
+    this.name = 'AgentmeterConfigError';
+  }
+}
+
+function parseBool(v: string, name: string): boolean {
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(v)}`);
+}
+
+function parseInteger(v: string, name: string, min: number, max: number): number {
+  if (!/^\s*\d+\s*$/.test(v)) throw new ConfigError(name, `expected an integer between ${min} and ${max}, got ${JSON.stringify(v)}`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(name, `expected an integer between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Parse OTEL_RESOURCE_ATTRIBUTES (`k=v,k2=v2`, values percent-encoded). */
+export function parseResourceAttributes(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v) return out;
+  for (const part of v.split(',')) {
+    if (!part.trim()) continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ConfigError('OTEL_RESOURCE_ATTRIBUTES', `expected key=value pairs separated by commas, got ${JSON.stringify(part)}`);
+    try {
+      out[decodeURIComponent(part.slice(0, eq).trim())] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      throw new ConfigError('OTEL_RESOURCE_ATTRIBUTES', `bad percent-encoding in ${JSON.stringify(part)}`);
+    }
+  }
+  return out;
+}
+
+function parseInstrumentations(v: string, name: string): InstrumentationName[] {
+  const items = v
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (items.length === 1 && items[0] === 'none') return [];
+  if (items.length === 1 && items[0] === 'all') return [...DEFAULT_INSTRUMENTATIONS];
+  for (const i of items) {
+    if (!(INSTRUMENTATION_NAMES as readonly string[]).includes(i))
+      throw new ConfigError(name, `unknown instrumentation ${JSON.stringify(i)} (known: ${INSTRUMENTATION_NAMES.join(', ')}, all, none)`);
+  }
+  return items as InstrumentationName[];
+}
+
+/** Resolve options and environment into one validated configuration. Throws ConfigError naming the setting. */
+export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
+  const env = options.env ?? process.env;
+  const e = (k: string) => {
+    const v = env[k];
+    return v === undefined || v === '' ? undefined : v;
+  };
+
+  const enabled = options.enabled ?? (e('AGENTMETER_ENABLED') !== undefined ? parseBool(e('AGENTMETER_ENABLED') as string, 'AGENTMETER_ENABLED') : true);
+
+  const resource: Record<string, string> = { ...parseResourceAttributes(e('OTEL_RESOURCE_ATTRIBUTES')), ...(options.resourceAttributes ?? {}) };
+  const serviceName = options.serviceName ?? e('OTEL_SERVICE_NAME') ?? resource['service.name'] ?? `unknown_service:node`;
+  resource['service.name'] = serviceName;
+  if (options.serviceVersion) resource['service.version'] = options.serviceVersion;
+
+  const host = options.host ?? e('AGENTMETER_METRICS_HOST') ?? '127.0.0.1';
+  if (typeof host !== 'string' || !/^[A-Za-z0-9.:\-[\]%]+$/.test(host)) throw new ConfigError(options.host !== undefined ? 'host' : 'AGENTMETER_METRICS_HOST', `not a host name or address: ${JSON.stringify(host)}`);
+
+  let port: number;
+  if (options.port !== undefined) {
+    if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new ConfigError('port', `expected an integer between 0 and 65535, got ${JSON.stringify(options.port)}`);
+    port = options.port;
+  } else {
+    const p = e('AGENTMETER_METRICS_PORT');
+    port = p === undefined ? 9464 : parseInteger(p, 'AGENTMETER_METRICS_PORT', 0, 65535);
+  }
+
+  const path = options.path ?? e('AGENTMETER_METRICS_PATH') ?? '/metrics';
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path) || path === '/health')
+    throw new ConfigError(options.path !== undefined ? 'path' : 'AGENTMETER_METRICS_PATH', `expected a path such as /metrics (not /health), got ${JSON.stringify(path)}`);
+
+  let token = options.token ?? e('AGENTMETER_METRICS_TOKEN');
+  const tokenFile = options.tokenFile ?? e('AGENTMETER_METRICS_TOKEN_FILE');
+  const tokenSetting = options.tokenFile !== undefined ? 'tokenFile' : 'AGENTMETER_METRICS_TOKEN_FILE';
+  if (tokenFile !== undefined) {
+    if (token !== undefined) throw new ConfigError(tokenSetting, 'set either a token or a token file, not both');
+    try {
+      token = readFileSync(tokenFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(tokenSetting, `cannot read ${JSON.stringify(tokenFile)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  if (token !== undefined && (token.length < 8 || /\s/.test(token)))
+    throw new ConfigError(tokenFile !== undefined ? tokenSetting : options.token !== undefined ? 'token' : 'AGENTMETER_METRICS_TOKEN', 'a token must be at least 8 characters with no whitespace');
+
+  const basicAuth = options.basicAuth ?? e('AGENTMETER_METRICS_BASIC_AUTH');
+  if (basicAuth !== undefined && !/^[^:]+:.+$/.test(basicAuth))
+    throw new ConfigError(options.basicAuth !== undefined ? 'basicAuth' : 'AGENTMETER_METRICS_BASIC_AUTH', 'expected user:password');
+
+  let instrumentations: InstrumentationName[];
+  if (options.instrumentations !== undefined) {
+    if (!Array.isArray(options.instrumentations)) throw new ConfigError('instrumentations', 'expected an array of names');
+    instrumentations = parseInstrumentations(options.instrumentations.join(',') || 'none', 'instrumentations');
+  } else {
+    const v = e('AGENTMETER_INSTRUMENTATIONS');
+    instrumentations = v === undefined ? [...DEFAULT_INSTRUMENTATIONS] : parseInstrumentations(v, 'AGENTMETER_INSTRUMENTATIONS');
+  }
+  if (instrumentations.includes('http') && instrumentations.includes('http-otel'))
+    throw new ConfigError(options.instrumentations !== undefined ? 'instrumentations' : 'AGENTMETER_INSTRUMENTATIONS', '"http" and "http-otel" record the same metrics; choose one');
+
+  let cardinalityLimit = options.cardinalityLimit;
+  const cl = e('AGENTMETER_CARDINALITY_LIMIT');
+  if (cardinalityLimit === undefined && cl !== undefined) cardinalityLimit = parseInteger(cl, 'AGENTMETER_CARDINALITY_LIMIT', 2, 10_000_000);
+  try {
+    validateRegistryOptions({ cardinalityLimit, cardinalityLimits: options.cardinalityLimits, buckets: options.buckets });
+  } catch (err) {
+    const m = /agentmeter: (\S+)/.exec((err as Error).message);
+    throw new ConfigError(m ? m[1] : 'options', (err as Error).message.replace(/^agentmeter: /, ''));
+  }
+
+  const costEnv = e('AGENTMETER_COST');
+  const cost = options.cost ?? (costEnv !== undefined ? parseBool(costEnv, 'AGENTMETER_COST') : true);
+  const prices = options.prices ?? e('AGENTMETER_PRICES_FILE');
+
+  let otlp = options.otlp;
+  const otlpEnv = e('AGENTMETER_OTLP_ENDPOINT');
+  if (!otlp && otlpEnv) {
+    const iv = e('AGENTMETER_OTLP_INTERVAL');
+    otlp = { endpoint: otlpEnv, intervalMillis: iv === undefined ? undefined : parseInteger(iv, 'AGENTMETER_OTLP_INTERVAL', 100, 86_400_000) };
+  }
+  if (otlp) {
+    const setting = options.otlp ? 'otlp.endpoint' : 'AGENTMETER_OTLP_ENDPOINT';
+    try {
+      const u = new URL(otlp.endpoint);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      throw new ConfigError(setting, `expected an http(s) URL, got ${JSON.stringify(otlp.endpoint)}`);
+    }
+  }
+
+  return {
+    enabled,
+    resource,
+    metricsServer: options.metricsServer ?? true,
+    host,
+    port,
+    path,
+    token,
+    basicAuth,
+    instrumentations: new Set(instrumentations),
+    cardinalityLimit,
+    cardinalityLimits: options.cardinalityLimits,
+    buckets: options.buckets,
+    cost,
+    prices,
+    otlp,
+  };
+}

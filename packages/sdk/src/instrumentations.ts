@@ -1,0 +1,62 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import { report } from '@agentmeter/api';
+import type { InstrumentationName } from './config';
+
+/** What start() needs of an instrumentation: OpenTelemetry's InstrumentationBase shape. */
+interface InstrumentationLike {
+  setMeterProvider(p: MeterProvider): void;
+  enable(): void;
+  disable(): void;
+}
+
+export interface Enabled {
+  readonly name: InstrumentationName;
+  disable(): void;
+}
+
+type Factory = (provider: MeterProvider) => Enabled | undefined;
+
+function base(name: InstrumentationName, load: () => new (config?: object) => InstrumentationLike, config?: object): Factory {
+  return (provider) => {
+    const Ctor = load();
+    const inst = new Ctor({ enabled: false, ...(config ?? {}) });
+    inst.setMeterProvider(provider);
+    inst.enable();
+    return { name, disable: () => inst.disable() };
+  };
+}
+
+/**
+ * How each named instrumentation is turned on. Modules are required lazily so a
+ * disabled instrumentation costs no start-up time. `http` and `undici` are handled by
+ * HttpDiagnosticsMetrics in start().
+ */
+export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
+  pg: base('pg', () => require('@opentelemetry/instrumentation-pg').PgInstrumentation, { requireParentSpan: false }),
+  'http-otel': base('http-otel', () => require('@opentelemetry/instrumentation-http').HttpInstrumentation),
+  ws: base('ws', () => require('@agentmeter/instrumentation-ws').WsInstrumentation),
+  openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
+  anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
+  runtime: (provider) => {
+    const { RuntimeInstrumentation } = require('@agentmeter/instrumentation-runtime');
+    const r = new RuntimeInstrumentation({ meterProvider: provider });
+    r.start();
+    return { name: 'runtime', disable: () => r.stop() };
+  },
+};
+
+/** Turn on the named instrumentations; one that fails to load is reported and skipped. */
+export function enableInstrumentations(names: Iterable<InstrumentationName>, provider: MeterProvider): Enabled[] {
+  const out: Enabled[] = [];
+  for (const name of names) {
+    const f = FACTORIES[name];
+    if (!f) continue;
+    try {
+      const e = f(provider);
+      if (e) out.push(e);
+    } catch (err) {
+      report('AGENTMETER_INSTRUMENTATION_FAILED', name, `instrumentation "${name}" could not be enabled: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}

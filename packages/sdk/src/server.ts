@@ -1,0 +1,139 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Attributes } from '@opentelemetry/api';
+import { PROMETHEUS_CONTENT_TYPE, serializeAsync, type Registry } from '@agentmeter/core';
+import { report } from '@agentmeter/api';
+
+/** Longest request header section the metrics server accepts (bytes). */
+export const METRICS_SERVER_MAX_HEADER_SIZE = 8192;
+
+export interface MetricsEndpointOptions {
+  registry: Registry;
+  resource: Attributes;
+  token?: string;
+  basicAuth?: string;
+}
+
+function digest(s: string | Buffer): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/**
+ * Checks `Authorization` against the configured bearer token and/or basic credentials.
+ * Both sides are hashed first, so comparison is constant-time and never throws on a
+ * wrong length. With no credentials configured every request is allowed.
+ */
+export function makeAuthorizer(token: string | undefined, basicAuth: string | undefined): (header: string | undefined) => boolean {
+  if (token === undefined && basicAuth === undefined) return () => true;
+  const bearer = token !== undefined ? digest(token) : undefined;
+  const basic = basicAuth !== undefined ? digest(basicAuth) : undefined;
+  return (header) => {
+    if (typeof header !== 'string') return false;
+    const sp = header.indexOf(' ');
+    if (sp < 0) return false;
+    const scheme = header.slice(0, sp).toLowerCase();
+    const value = header.slice(sp + 1).trim();
+    if (scheme === 'bearer' && bearer) return timingSafeEqual(digest(value), bearer);
+    if (scheme === 'basic' && basic) {
+      let decoded: Buffer;
+      try {
+        decoded = Buffer.from(value, 'base64');
+      } catch {
+        return false;
+      }
+      return timingSafeEqual(digest(decoded), basic);
+    }
+    return false;
+  };
+}
+
+/**
+ * A request handler that serves the Prometheus exposition: GET/HEAD only (405 otherwise),
+ * 401 with WWW-Authenticate when credentials are configured and missing or wrong.
+ * Mount it on your own http/express/fastify server, or let `start()` serve it.
+ */
+export function createMetricsHandler(opts: MetricsEndpointOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const authorized = makeAuthorizer(opts.token, opts.basicAuth);
+  const challenge = opts.token !== undefined ? 'Bearer realm="agentmeter"' : 'Basic realm="agentmeter"';
+  return (req, res) => {
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
+        return;
+      }
+      if (!authorized(req.headers.authorization)) {
+        res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'text/plain' }).end('unauthorized\n');
+        return;
+      }
+      serializeAsync(opts.registry, { resource: opts.resource }).then(
+        (body) => {
+          res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+          res.end(req.method === 'HEAD' ? undefined : body);
+        },
+        (err: Error) => {
+          report('AGENTMETER_SCRAPE_FAILED', 'scrape', `serialising metrics failed: ${err.message}`);
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end('error\n');
+        },
+      );
+    } catch (err) {
+      report('AGENTMETER_SCRAPE_FAILED', 'handler', `metrics handler failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  };
+}
+
+export interface MetricsServerOptions extends MetricsEndpointOptions {
+  host: string;
+  port: number;
+  path: string;
+}
+
+/** True for loopback hosts (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+/**
+ * agentmeter's own metrics server: `path` (Prometheus text), `/health` (liveness,
+ * never authenticated), 404 elsewhere. No query parsing; small header limit; short
+ * timeouts. Resolves once listening; rejects with an error naming the port if it is taken.
+ */
+export function startMetricsServer(opts: MetricsServerOptions): { server: Server; ready: Promise<{ host: string; port: number }> } {
+  const metrics = createMetricsHandler(opts);
+  const server = createServer({ maxHeaderSize: METRICS_SERVER_MAX_HEADER_SIZE, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path === opts.path) return metrics(req, res);
+    if (path === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(req.method === 'HEAD' ? undefined : '{"status":"ok"}\n');
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+  });
+  server.keepAliveTimeout = 65_000;
+  const ready = new Promise<{ host: string; port: number }>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'port already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(
+        Object.assign(new Error(`agentmeter: cannot serve metrics on ${opts.host}:${opts.port}: ${why} (set AGENTMETER_METRICS_PORT or the port option)`), {
+          code: err.code,
+        }),
+      );
+    });
+    server.listen(opts.port, opts.host, () => {
+      const a = server.address();
+      resolve({ host: opts.host, port: typeof a === 'object' && a ? a.port : opts.port });
+    });
+  });
+  ready.catch(() => undefined);
+  server.unref();
+  if (!isLoopback(opts.host) && opts.token === undefined && opts.basicAuth === undefined)
+    report('AGENTMETER_METRICS_EXPOSED', opts.host, `the metrics endpoint listens on ${opts.host}, beyond loopback, with no token: set AGENTMETER_METRICS_TOKEN`);
+  return { server, ready };
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { metrics, type Meter } from '@opentelemetry/api';
+import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
+import { report } from '@agentmeter/api';
+import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
+import { HttpDiagnosticsMetrics } from './http-metrics';
+import { enableInstrumentations, type Enabled } from './instrumentations';
+import { createMetricsHandler, startMetricsServer } from './server';
+
+const GLOBAL_KEY = Symbol.for('agentmeter.sdk.handle');
+
+/** What `start()` returns. */
+export interface AgentmeterHandle {
+  /** False when AGENTMETER_ENABLED=false / enabled:false: nothing is recorded or served. */
+  readonly enabled: boolean;
+  readonly config: ResolvedConfig;
+  /** agentmeter's MeterProvider (also the global one, unless another was set first). */
+  readonly meterProvider: Registry;
+  /** A meter for the app's own metrics, scoped by service.name. */
+  readonly meter: Meter;
+  /** Serves the Prometheus exposition; mount it on your own server (auth as configured). */
+  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Resolves with the metrics server's address once listening (undefined without a server); rejects if the port is taken. */
+  readonly ready: Promise<{ host: string; port: number; url: string } | undefined>;
+  /** The metrics server, when agentmeter serves its own. */
+  readonly server: Server | undefined;
+  /** The current exposition text (what a scrape would return). */
+  metrics(): Promise<string>;
+  /** Push pending OTLP data (no-op without OTLP). */
+  forceFlush(): Promise<void>;
+  /** Stop serving, turn instrumentations off, flush OTLP. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+function current(): AgentmeterHandle | undefined {
+  return (globalThis as Record<symbol, AgentmeterHandle | undefined>)[GLOBAL_KEY];
+}
+
+/** The handle of the running agentmeter, if one was started in this process. */
+export function getHandle(): AgentmeterHandle | undefined {
+  return current();
+}
+
+/**
+ * Start agentmeter: one MeterProvider (set as the global one), the instrumentations, a
+ * Prometheus endpoint, and optionally an OTLP exporter. Configuration errors throw a
+ * ConfigError naming the setting. Starting twice returns the running instance.
+ */
+export function start(options: StartOptions = {}): AgentmeterHandle {
+  const running = current();
+  if (running) {
+    report('AGENTMETER_ALREADY_STARTED', 'start', 'start() called again: returning the running instance (a preload and an explicit start() both ran?)');
+    return running;
+  }
+  const config = resolveConfig(options);
+  const registry = new Registry({ cardinalityLimit: config.cardinalityLimit, cardinalityLimits: config.cardinalityLimits, buckets: config.buckets });
+  const metricsHandler = createMetricsHandler({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth });
+  const meter = registry.getMeter(config.resource['service.name'] ?? 'app');
+
+  if (!config.enabled) {
+    return {
+      enabled: false,
+      config,
+      meterProvider: registry,
+      meter,
+      metricsHandler: (_req, res) => {
+        res.writeHead(404).end();
+      },
+      ready: Promise.resolve(undefined),
+      server: undefined,
+      metrics: async () => '',
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+  }
+
+  if (!metrics.setGlobalMeterProvider(registry))
+    report('AGENTMETER_GLOBAL_PROVIDER', 'global', 'another global MeterProvider was already registered: agentmeter instruments its own signals only');
+
+  const http = new HttpDiagnosticsMetrics(registry, {
+    server: config.instrumentations.has('http'),
+    client: config.instrumentations.has('http'),
+    undici: config.instrumentations.has('undici'),
+  });
+  http.enable();
+  const enabled: Enabled[] = enableInstrumentations(config.instrumentations, registry);
+  const stops: Array<() => void | Promise<void>> = [];
+
+  if (config.cost) {
+    try {
+      const { CostTracker } = require('@agentmeter/cost');
+      const tracker = new CostTracker({ overrides: config.prices, meterProvider: registry });
+      tracker.attach();
+      stops.push(() => tracker.detach());
+    } catch (err) {
+      if ((err as Error).name === 'AgentmeterConfigError' || /prices|overrides/i.test((err as Error).message)) throw err;
+      report('AGENTMETER_COST_FAILED', 'cost', `cost tracking could not start: ${(err as Error).message}`);
+    }
+  }
+
+  let otlp: { forceFlush(): Promise<void>; shutdown(): Promise<void> } | undefined;
+  if (config.otlp) {
+    const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
+    const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');
+    const { resourceFromAttributes } = require('@opentelemetry/resources');
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: config.otlp.endpoint, headers: config.otlp.headers }),
+      exportIntervalMillis: config.otlp.intervalMillis ?? 15_000,
+      metricProducers: [new RegistryMetricProducer(registry)],
+    });
+    otlp = new MeterProvider({ resource: resourceFromAttributes(config.resource), readers: [reader] });
+  }
+
+  let server: Server | undefined;
+  let ready: AgentmeterHandle['ready'] = Promise.resolve(undefined);
+  if (config.metricsServer) {
+    const s = startMetricsServer({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth, host: config.host, port: config.port, path: config.path });
+    server = s.server;
+    http.ignoreServer(server);
+    ready = s.ready.then(({ host, port }) => ({ host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${config.path}` }));
+    ready.catch(() => undefined);
+  }
+
+  let shutdownPromise: Promise<void> | undefined;
+  const handle: AgentmeterHandle = {
+    enabled: true,
+    config,
+    meterProvider: registry,
+    meter,
+    metricsHandler,
+    ready,
+    server,
+    metrics: () => serializeAsync(registry, { resource: config.resource }),
+    forceFlush: async () => {
+      await otlp?.forceFlush().catch((e: Error) => report('AGENTMETER_OTLP_FAILED', 'flush', `OTLP flush failed: ${e.message}`));
+    },
+    shutdown: () => {
+      shutdownPromise ??= (async () => {
+        http.disable();
+        for (const e of enabled) {
+          try {
+            e.disable();
+          } catch {
+            // keep shutting down
+          }
+        }
+        for (const s of stops) await s();
+        if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+        server?.closeAllConnections?.();
+        await otlp?.shutdown().catch((e: Error) => report('AGENTMETER_OTLP_FAILED', 'shutdown', `OTLP shutdown failed: ${e.message}`));
+        if (current() === handle) (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = undefined;
+      })();
+      return shutdownPromise;
+    },
+  };
+  (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = handle;
+
+  if (otlp) {
+    const onSigterm = () => {
+      process.removeListener('SIGTERM', onSigterm);
+      const t = setTimeout(() => undefined, 5000);
+      handle.shutdown().finally(() => {
+        clearTimeout(t);
+        if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+      });
+    };
+    process.on('SIGTERM', onSigterm);
+  }
+  return handle;
+}

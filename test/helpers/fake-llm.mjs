@@ -1,0 +1,256 @@
+// A small fake LLM server on 127.0.0.1 speaking enough of the OpenAI and Anthropic HTTP
+// APIs for the real `openai` and `@anthropic-ai/sdk` clients (baseURL pointed at it).
+//
+//   const llm = await startFakeLlm();
+//   const openai = new OpenAI({ apiKey: 'k', baseURL: llm.url + '/v1', maxRetries: 0 });
+//   const anthropic = new Anthropic({ apiKey: 'k', baseURL: llm.url, maxRetries: 0 });
+//   ...
+//   await llm.close();
+//
+// Control by model name (or header):
+//   model contains "rate-limit"   -> HTTP 429          (header x-fake-status: 429 also works)
+//   model contains "server-error" -> HTTP 500          (x-fake-status: 500)
+//   model contains "bad-request"  -> HTTP 400
+//   model contains "slow"         -> first chunk / response delayed SLOW_MS (x-fake-delay-ms: N)
+// Error responses carry `x-should-retry: false` so clients do not retry.
+//
+// Deterministic usage (exported as USAGE): see below.
+import { createServer } from 'node:http';
+
+export const SLOW_MS = 200;
+export const USAGE = Object.freeze({
+  chat: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18, prompt_tokens_details: { cached_tokens: 3 } },
+  responses: { input_tokens: 13, output_tokens: 5, total_tokens: 18, input_tokens_details: { cached_tokens: 2 }, output_tokens_details: { reasoning_tokens: 0 } },
+  embeddings: { prompt_tokens: 4, total_tokens: 4 },
+  images: { input_tokens: 9, output_tokens: 100, total_tokens: 109, input_tokens_details: { text_tokens: 9, image_tokens: 0 } },
+  transcriptionDuration: { type: 'duration', seconds: 4.5 },
+  transcriptionTokens: { type: 'tokens', input_tokens: 20, output_tokens: 5, total_tokens: 25 },
+  anthropic: { input_tokens: 10, cache_creation_input_tokens: 5, cache_read_input_tokens: 20, output_tokens: 8 },
+});
+/** gen_ai.response.model the server answers for a request model. */
+export const responseModelFor = (model) => `${model}-2025-01-01`;
+export const COMPLETION_CHUNKS = Object.freeze(['Hel', 'lo', ' there', '!']);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const parts = [];
+    req.on('data', (c) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(req, buf) {
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('application/json')) {
+    try {
+      return JSON.parse(buf.toString('utf8') || '{}');
+    } catch {
+      return {};
+    }
+  }
+  if (type.includes('multipart/form-data')) {
+    // crude multipart field extraction (text fields only)
+    const text = buf.toString('latin1');
+    const out = {};
+    const re = /name="([^"]+)"\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g;
+    let m;
+    while ((m = re.exec(text))) if (m[1] !== 'file') out[m[1]] = m[2];
+    return out;
+  }
+  return {};
+}
+
+function controlFor(req, body) {
+  const model = typeof body.model === 'string' ? body.model : '';
+  let status = Number(req.headers['x-fake-status'] ?? 0) || 0;
+  if (!status && model.includes('rate-limit')) status = 429;
+  if (!status && model.includes('server-error')) status = 500;
+  if (!status && model.includes('bad-request')) status = 400;
+  let delay = Number(req.headers['x-fake-delay-ms'] ?? 0) || 0;
+  if (!delay && model.includes('slow')) delay = SLOW_MS;
+  return { model, status, delay };
+}
+
+function sendJson(res, status, obj, headers = {}) {
+  const body = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': 'req_fake', ...headers });
+  res.end(body);
+}
+
+function sendError(res, status, anthropic) {
+  const headers = { 'x-should-retry': 'false', 'retry-after': '0' };
+  if (anthropic) {
+    const type = status === 429 ? 'rate_limit_error' : status === 400 ? 'invalid_request_error' : 'api_error';
+    sendJson(res, status, { type: 'error', error: { type, message: `fake ${status}` } }, headers);
+  } else {
+    const type = status === 429 ? 'rate_limit_exceeded' : status === 400 ? 'invalid_request_error' : 'server_error';
+    sendJson(res, status, { error: { message: `fake ${status}`, type, code: type } }, headers);
+  }
+}
+
+function startSse(res) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': 'req_fake' });
+}
+const sse = (res, data, event) => res.write((event ? `event: ${event}\n` : '') + `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+
+async function openaiChat(res, body, ctl) {
+  const model = responseModelFor(ctl.model);
+  const id = 'chatcmpl-fake';
+  const created = 1700000000;
+  if (!body.stream) {
+    if (ctl.delay) await sleep(ctl.delay);
+    return sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: COMPLETION_CHUNKS.join(''), refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: USAGE.chat,
+    });
+  }
+  startSse(res);
+  if (ctl.delay) await sleep(ctl.delay);
+  const chunk = (delta, finish = null) => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], usage: null });
+  sse(res, chunk({ role: 'assistant', content: '' }));
+  for (const c of COMPLETION_CHUNKS) {
+    sse(res, chunk({ content: c }));
+    await sleep(5);
+  }
+  sse(res, chunk({}, 'stop'));
+  if (body.stream_options?.include_usage) sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: USAGE.chat });
+  sse(res, '[DONE]');
+  res.end();
+}
+
+async function openaiResponses(res, body, ctl) {
+  const model = responseModelFor(ctl.model);
+  const text = COMPLETION_CHUNKS.join('');
+  const response = (status, usage) => ({
+    id: 'resp_fake',
+    object: 'response',
+    created_at: 1700000000,
+    status,
+    model,
+    output: status === 'completed' ? [{ type: 'message', id: 'msg_fake', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }] : [],
+    usage,
+  });
+  if (!body.stream) {
+    if (ctl.delay) await sleep(ctl.delay);
+    return sendJson(res, 200, response('completed', USAGE.responses));
+  }
+  startSse(res);
+  if (ctl.delay) await sleep(ctl.delay);
+  let seq = 0;
+  sse(res, { type: 'response.created', sequence_number: seq++, response: response('in_progress', null) }, 'response.created');
+  for (const c of COMPLETION_CHUNKS) {
+    sse(res, { type: 'response.output_text.delta', sequence_number: seq++, item_id: 'msg_fake', output_index: 0, content_index: 0, delta: c }, 'response.output_text.delta');
+    await sleep(5);
+  }
+  sse(res, { type: 'response.completed', sequence_number: seq++, response: response('completed', USAGE.responses) }, 'response.completed');
+  res.end();
+}
+
+function openaiEmbeddings(res, body, ctl) {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const vec = [0.1, 0.2, 0.3];
+  const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vec).buffer).toString('base64') : vec;
+  sendJson(res, 200, { object: 'list', model: responseModelFor(ctl.model), data: inputs.map((_, index) => ({ object: 'embedding', index, embedding })), usage: USAGE.embeddings });
+}
+
+function openaiSpeech(res) {
+  const audio = Buffer.alloc(1024, 7);
+  res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': audio.length });
+  res.end(audio);
+}
+
+function openaiTranscription(res, body, ctl) {
+  const tokenBilled = ctl.model.includes('gpt-4o');
+  const out = { text: 'hello world', usage: tokenBilled ? USAGE.transcriptionTokens : USAGE.transcriptionDuration };
+  if (body.response_format === 'verbose_json') Object.assign(out, { language: 'english', duration: USAGE.transcriptionDuration.seconds, segments: [] });
+  sendJson(res, 200, out);
+}
+
+function openaiImages(res) {
+  sendJson(res, 200, { created: 1700000000, data: [{ b64_json: Buffer.from('png').toString('base64') }], usage: USAGE.images });
+}
+
+async function anthropicMessages(res, body, ctl) {
+  const model = responseModelFor(ctl.model);
+  const message = (content, usage, stop) => ({ id: 'msg_fake', type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage });
+  if (!body.stream) {
+    if (ctl.delay) await sleep(ctl.delay);
+    return sendJson(res, 200, message([{ type: 'text', text: COMPLETION_CHUNKS.join('') }], USAGE.anthropic, 'end_turn'));
+  }
+  startSse(res);
+  if (ctl.delay) await sleep(ctl.delay);
+  const u = USAGE.anthropic;
+  sse(res, { type: 'message_start', message: message([], { ...u, output_tokens: 1 }, null) }, 'message_start');
+  sse(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
+  sse(res, { type: 'ping' }, 'ping');
+  for (const c of COMPLETION_CHUNKS) {
+    sse(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: c } }, 'content_block_delta');
+    await sleep(5);
+  }
+  sse(res, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
+  sse(res, { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: u.output_tokens } }, 'message_delta');
+  sse(res, { type: 'message_stop' }, 'message_stop');
+  res.end();
+}
+
+/**
+ * Starts the fake server on 127.0.0.1 (ephemeral port).
+ * @returns {Promise<{ url: string, port: number, requests: Array<{ method: string, path: string, model: string, stream: boolean }>, close(): Promise<void> }>}
+ */
+export async function startFakeLlm() {
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    try {
+      const buf = await readBody(req);
+      const body = parseBody(req, buf);
+      const path = (req.url ?? '').split('?')[0];
+      const ctl = controlFor(req, body);
+      requests.push({ method: req.method, path, model: ctl.model, stream: body.stream === true || body.stream === 'true' });
+      const anthropic = path === '/v1/messages';
+      if (ctl.status) {
+        if (ctl.delay) await sleep(ctl.delay);
+        return sendError(res, ctl.status, anthropic);
+      }
+      switch (path) {
+        case '/v1/chat/completions':
+          return await openaiChat(res, body, ctl);
+        case '/v1/responses':
+          return await openaiResponses(res, body, ctl);
+        case '/v1/embeddings':
+          return openaiEmbeddings(res, body, ctl);
+        case '/v1/audio/speech':
+          return openaiSpeech(res);
+        case '/v1/audio/transcriptions':
+          return openaiTranscription(res, body, ctl);
+        case '/v1/images/generations':
+          return openaiImages(res);
+        case '/v1/messages':
+          return await anthropicMessages(res, body, ctl);
+        default:
+          return sendJson(res, 404, { error: { message: `no route ${path}`, type: 'not_found' } });
+      }
+    } catch (e) {
+      if (!res.headersSent) sendJson(res, 500, { error: { message: String(e) } });
+      else res.destroy();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

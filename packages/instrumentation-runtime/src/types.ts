@@ -1,0 +1,15 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+
+/** Configuration of {@link RuntimeInstrumentation}. */
+export interface RuntimeInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * The MeterProvider to record into. Default: the global one when the instrumentation
+   * is constructed, or whatever `setMeterProvider()` sets later.
+   */
+  meterProvider?: MeterProvider;
+  /** Sampling resolution of the event-loop delay histogram, in milliseconds (default 10). */
+  eventLoopDelayResolutionMs?: number;
+  /** Record `v8js.gc.duration` from a PerformanceObserver on 'gc' entries (default true). */
+  gc?: boolean;
+}

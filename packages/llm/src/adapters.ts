@@ -64,6 +64,11 @@ function openaiChunk(chunk: unknown, acc: LlmUsageAccumulator): boolean {
       }
       return false;
     }
+    // other typed events (transcript.text.delta / transcript.text.done carry usage at the end)
+    if (isObj(chunk.usage)) {
+      const u = openaiUsage(chunk.usage, undefined);
+      if (u) Object.assign(acc, u);
+    }
     return type.endsWith('.delta');
   }
   // chat.completion.chunk / text_completion

@@ -15,3 +15,5 @@ export { GenAiSpanMetricsProcessor } from './span-processor';
 export type { GenAiSpanMetricsProcessorOptions, ReadableSpanLike, SpanProcessorLike, HrTimeLike } from './span-processor';
 export { runRecordedGenAiCall, isRecordedGenAiCall, spanEnclosedRecordedCall, isInferenceSpanLike, GEN_AI_RECORDED_CONTEXT_KEY } from './coverage';
 export { ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC, ATTR_GEN_AI_USAGE_PROMPT_TOKENS, ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, ATTR_GEN_AI_SYSTEM, ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ATTR_OPENINFERENCE_LLM_MODEL_NAME, ATTR_OPENINFERENCE_LLM_PROVIDER, ATTR_OPENINFERENCE_LLM_SYSTEM, ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT, ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION, ATTR_OPENINFERENCE_SPAN_KIND } from './semconv';
+export { observeClientPromise, wrapClientStream } from './client-promise';
+export type { ClientPromiseObserver } from './client-promise';

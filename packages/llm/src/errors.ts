@@ -24,6 +24,20 @@ const BY_CLASS: Readonly<Record<string, string>> = {
   APIConnectionError: ERROR_TYPE_VALUES.NETWORK,
   FetchError: ERROR_TYPE_VALUES.NETWORK,
   SocketError: ERROR_TYPE_VALUES.NETWORK,
+  // error.type strings of provider error bodies and of the Anthropic SDK's own spans
+  rate_limit_error: ERROR_TYPE_VALUES.RATE_LIMIT,
+  rate_limit_exceeded: ERROR_TYPE_VALUES.RATE_LIMIT,
+  insufficient_quota: ERROR_TYPE_VALUES.RATE_LIMIT,
+  api_error: ERROR_TYPE_VALUES.SERVER_ERROR,
+  overloaded_error: ERROR_TYPE_VALUES.SERVER_ERROR,
+  invalid_request_error: ERROR_TYPE_VALUES.INVALID_REQUEST,
+  not_found_error: ERROR_TYPE_VALUES.INVALID_REQUEST,
+  request_too_large: ERROR_TYPE_VALUES.INVALID_REQUEST,
+  authentication_error: ERROR_TYPE_VALUES.AUTHENTICATION,
+  permission_error: ERROR_TYPE_VALUES.AUTHENTICATION,
+  client_timeout_error: ERROR_TYPE_VALUES.TIMEOUT,
+  timeout_error: ERROR_TYPE_VALUES.TIMEOUT,
+  connection_error: ERROR_TYPE_VALUES.NETWORK,
 };
 
 const TIMEOUT_CODES = new Set([
@@ -132,6 +146,10 @@ export function classifyError(err: unknown): string {
 function classify(err: unknown, depth: number): string {
   if (typeof err === 'string') {
     if (KNOWN.has(err)) return err;
+    if (/^\d{3}$/.test(err)) return fromStatus(Number(err)) ?? ERROR_TYPE_VALUES.OTHER;
+    if (BY_CLASS[err]) return BY_CLASS[err];
+    const c = fromCode(err);
+    if (c) return c;
     return SAFE_NAME.test(err) ? err : ERROR_TYPE_VALUES.OTHER;
   }
   if (err === null || (typeof err !== 'object' && typeof err !== 'function')) return ERROR_TYPE_VALUES.OTHER;

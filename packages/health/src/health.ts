@@ -225,7 +225,6 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<ProbeRes
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(() => resolve({ healthy: false, latencyMs: timeoutMs, error: `timeout after ${timeoutMs} ms` }), timeoutMs);
-    timer.unref?.();
   });
   const run = (async (): Promise<ProbeResult> => {
     try {

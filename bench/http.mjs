@@ -1,0 +1,84 @@
+// HTTP: server CPU time per request of a hello-world node:http server (child process),
+// uninstrumented vs agentmeter's preload (default auto-instrumentation: HTTP metrics from
+// diagnostics_channel incl. active requests, runtime metrics, metrics server on a free port)
+// vs a prom-client histogram per request vs OpenTelemetry instrumentation-http (metrics only).
+// Load: autocannon in this process (a second process) on 127.0.0.1, bounded in time.
+//   node bench/http.mjs [--small]
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import autocannon from 'autocannon';
+import { SMALL, fmt, header, median, pick, ratio, result, table, sleep } from './lib/common.mjs';
+
+const SERVER = fileURLToPath(new URL('./lib/http-server.cjs', import.meta.url));
+const OTEL_PRELOAD = fileURLToPath(new URL('./lib/otel-http-preload.cjs', import.meta.url));
+const DURATION = pick(6, 0.5); // seconds measured per run
+const WARMUP = pick(2, 0.25);
+const ROUNDS = pick(3, 1);
+const CONNECTIONS = 8;
+
+const MODES = {
+  uninstrumented: { env: { BENCH_MODE: 'none' }, execArgv: [] },
+  agentmeter: {
+    env: { BENCH_MODE: 'agentmeter', AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http' },
+    execArgv: ['--require', '@agentmeter/sdk/register'],
+  },
+  'prom-client histogram': { env: { BENCH_MODE: 'prom-client' }, execArgv: [] },
+  'OTel instrumentation-http (metrics only)': { env: { BENCH_MODE: 'otel-http' }, execArgv: ['--require', OTEL_PRELOAD] },
+};
+
+header('HTTP', `hello-world node:http server in a child process; autocannon from this process, ${CONNECTIONS} connections, ${DURATION} s measured after ${WARMUP} s warm-up; server CPU (user+system, process.cpuUsage) per request; median of ${ROUNDS} interleaved rounds.`);
+
+async function runOnce(name, mode) {
+  const child = fork(SERVER, [], {
+    env: { ...process.env, ...mode.env },
+    execArgv: mode.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = once(child, 'exit');
+  try {
+    const [{ port }] = await Promise.race([once(child, 'message'), exited.then(([c]) => Promise.reject(new Error(`${name} server exited ${c}`)))]);
+    const url = `http://127.0.0.1:${port}/`;
+    await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
+    child.send('start');
+    await sleep(20);
+    const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+    child.send('stop');
+    const [stats] = await once(child, 'message');
+    if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return { usPerReq: stats.cpuMicros / stats.requests, rps: stats.requests / DURATION, p99: r.latency.p99, recorded: stats.recorded, requests: stats.requests };
+  } finally {
+    child.send('exit');
+    await Promise.race([exited, sleep(3000).then(() => child.kill())]);
+  }
+}
+
+const res = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, mode] of Object.entries(MODES)) {
+    const r = await runOnce(name, mode);
+    if (r.recorded !== null && !(r.recorded > 0)) throw new Error(`${name}: the instrumentation recorded no request`);
+    (res[name] ??= []).push(r);
+  }
+}
+
+const med = {};
+for (const [name, rs] of Object.entries(res)) {
+  med[name] = {
+    usPerReq: median(rs.map((x) => x.usPerReq)),
+    rps: median(rs.map((x) => x.rps)),
+    p99: median(rs.map((x) => x.p99)),
+    recorded: rs.at(-1).recorded,
+  };
+}
+const base = med.uninstrumented.usPerReq;
+table(
+  'Server CPU per request',
+  ['server', 'CPU µs/request (median)', 'vs uninstrumented', 'requests/s', 'p99 latency ms', 'recorded by instrumentation (last run)'],
+  Object.entries(med).map(([k, v]) => [k, fmt(v.usPerReq, 2), ratio(v.usPerReq, base), fmt(v.rps, 0), fmt(v.p99, 0), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
+);
+const a = med.agentmeter.usPerReq;
+result('http', {
+  values: med,
+  goals: [{ goal: '2. HTTP server CPU per request vs uninstrumented', measured: `${fmt(a, 2)} µs vs ${fmt(base, 2)} µs (${ratio(a, base)})`, target: '<= 1.05x', met: a <= 1.05 * base }],
+});

@@ -75,23 +75,10 @@ function runApp(args: string[]): Promise<number> {
 }
 
 function costEstimate(args: string[]): number {
-  const { flags, rest } = takeFlags(args, { model: '', 'requests-per-day': '', 'input-tokens': '', 'output-tokens': '', days: '' }, ['json']);
-  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-  for (const f of ['model', 'requests-per-day', 'input-tokens', 'output-tokens']) if (flags[f] === undefined) throw new UsageError(`--${f} is required`);
-  const num = (f: string) => {
-    const v = Number(flags[f]);
-    if (!Number.isFinite(v) || v < 0) throw new UsageError(`--${f} must be a number >= 0, got ${JSON.stringify(flags[f])}`);
-    return v;
-  };
-  const cost = require('@agentmeter/cost');
-  const input = { model: flags.model, requestsPerDay: num('requests-per-day'), inputTokens: num('input-tokens'), outputTokens: num('output-tokens'), days: flags.days !== undefined ? num('days') : undefined };
-  const estimate = cost.estimateMonthlyCost(input);
-  if (!estimate) {
-    process.stderr.write(`agentmeter: no price for model ${JSON.stringify(flags.model)}\n`);
-    return 2;
-  }
-  process.stdout.write(flags.json ? JSON.stringify(estimate, null, 2) + '\n' : cost.formatEstimate(estimate) + '\n');
-  return 0;
+  const r = require('@agentmeter/cost').runCostEstimateCli(args) as { exitCode: number; stdout: string; stderr: string };
+  if (r.stdout) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : r.stdout + '\n');
+  if (r.stderr) process.stderr.write(r.stderr.endsWith('\n') ? r.stderr : r.stderr + '\n');
+  return r.exitCode;
 }
 
 /** Entry point of the `agentmeter` bin; resolves with the exit code. */

@@ -32,17 +32,12 @@ function base(name: InstrumentationName, load: () => new (config?: object) => In
  * HttpDiagnosticsMetrics in start().
  */
 export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
-  pg: base('pg', () => require('@opentelemetry/instrumentation-pg').PgInstrumentation, { requireParentSpan: false }),
+  pg: (provider) => ({ name: 'pg', ...require('./pg').enablePgInstrumentation(provider) }),
   'http-otel': base('http-otel', () => require('@opentelemetry/instrumentation-http').HttpInstrumentation),
   ws: base('ws', () => require('@agentmeter/instrumentation-ws').WsInstrumentation),
   openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
   anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
-  runtime: (provider) => {
-    const { RuntimeInstrumentation } = require('@agentmeter/instrumentation-runtime');
-    const r = new RuntimeInstrumentation({ meterProvider: provider });
-    r.start();
-    return { name: 'runtime', disable: () => r.stop() };
-  },
+  runtime: base('runtime', () => require('@agentmeter/instrumentation-runtime').RuntimeInstrumentation),
 };
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */

@@ -117,6 +117,8 @@ export function startMetricsServer(opts: MetricsServerOptions): { server: Server
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   });
   server.keepAliveTimeout = 65_000;
+  // The metrics server never keeps the app alive: neither it nor its connections are ref'd.
+  server.on('connection', (socket) => socket.unref());
   const ready = new Promise<{ host: string; port: number }>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'port already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;

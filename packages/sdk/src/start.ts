@@ -89,7 +89,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   if (config.cost) {
     try {
       const { CostTracker } = require('@agentmeter/cost');
-      const tracker = new CostTracker({ overrides: config.prices, meterProvider: registry });
+      const tracker = new CostTracker({ prices: config.prices, meterProvider: registry });
       tracker.attach();
       stops.push(() => tracker.detach());
     } catch (err) {

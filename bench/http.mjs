@@ -7,14 +7,15 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { SMALL, fmt, header, median, pick, ratio, result, table, sleep } from './lib/common.mjs';
 
 const SERVER = fileURLToPath(new URL('./lib/http-server.cjs', import.meta.url));
 const OTEL_PRELOAD = fileURLToPath(new URL('./lib/otel-http-preload.cjs', import.meta.url));
-const DURATION = pick(6, 0.5); // seconds measured per run
-const WARMUP = pick(2, 0.25);
-const ROUNDS = pick(3, 1);
+const DURATION = pick(4, 0.5); // seconds measured per run
+const WARMUP = pick(1.5, 0.25);
+const ROUNDS = pick(5, 1);
 const CONNECTIONS = 8;
 
 const MODES = {
@@ -42,11 +43,13 @@ async function runOnce(name, mode) {
     await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
     child.send('start');
     await sleep(20);
+    const t0 = performance.now();
     const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+    const elapsed = (performance.now() - t0) / 1000;
     child.send('stop');
     const [stats] = await once(child, 'message');
     if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return { usPerReq: stats.cpuMicros / stats.requests, rps: stats.requests / DURATION, p99: r.latency.p99, recorded: stats.recorded, requests: stats.requests };
+    return { usPerReq: stats.cpuMicros / stats.requests, rps: stats.requests / elapsed, p99: r.latency.p99, recorded: stats.recorded, requests: stats.requests };
   } finally {
     child.send('exit');
     await Promise.race([exited, sleep(3000).then(() => child.kill())]);
@@ -62,6 +65,11 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
+/** Min-max over rounds of this mode's CPU/unit divided by the same round's uninstrumented one. */
+function roundRange(rs) {
+  const r = rs.map((x, i) => x.usPerReq / res.uninstrumented[i].usPerReq);
+  return Math.min(...r).toFixed(2) + '-' + Math.max(...r).toFixed(2) + 'x';
+}
 const med = {};
 for (const [name, rs] of Object.entries(res)) {
   med[name] = {
@@ -69,13 +77,14 @@ for (const [name, rs] of Object.entries(res)) {
     rps: median(rs.map((x) => x.rps)),
     p99: median(rs.map((x) => x.p99)),
     recorded: rs.at(-1).recorded,
+    range: roundRange(rs),
   };
 }
 const base = med.uninstrumented.usPerReq;
 table(
   'Server CPU per request',
-  ['server', 'CPU µs/request (median)', 'vs uninstrumented', 'requests/s', 'p99 latency ms', 'recorded by instrumentation (last run)'],
-  Object.entries(med).map(([k, v]) => [k, fmt(v.usPerReq, 2), ratio(v.usPerReq, base), fmt(v.rps, 0), fmt(v.p99, 0), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
+  ['server', 'CPU µs/request (median)', 'vs uninstrumented', 'per-round ratio range', 'requests/s', 'p99 latency ms', 'recorded by instrumentation (last run)'],
+  Object.entries(med).map(([k, v]) => [k, fmt(v.usPerReq, 2), ratio(v.usPerReq, base), v.range, fmt(v.rps, 0), fmt(v.p99, 0), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
 );
 const a = med.agentmeter.usPerReq;
 result('http', {

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Generates docs/metrics.md from @agentmeter/semconv's CATALOGUE (the one source of truth).
+//   node scripts/gen-metrics-doc.mjs          write docs/metrics.md
+//   node scripts/gen-metrics-doc.mjs --check  exit 1 if docs/metrics.md is out of date
+import { readFileSync, writeFileSync } from 'node:fs';
+import { CATALOGUE } from '@agentmeter/semconv';
+import { prometheusName } from '@agentmeter/core';
+
+const file = new URL('../docs/metrics.md', import.meta.url);
+const promKind = (k) => (k === 'counter' ? 'counter' : k === 'histogram' ? 'histogram' : 'gauge');
+const rows = Object.values(CATALOGUE).map((d) => {
+  const derived = prometheusName(d.name, d.unit, promKind(d.kind), d.kind === 'counter');
+  if (derived !== d.prometheus) throw new Error(`${d.name}: catalogue says ${d.prometheus}, the serializer derives ${derived}`);
+  const buckets = d.buckets ? d.buckets.join(', ') : '';
+  return `| \`${d.name}\` | ${d.kind} | \`${d.unit}\` | \`${d.prometheus}\`${d.kind === 'histogram' ? '`_bucket/_sum/_count`' : ''} | ${d.attributes.map((a) => `\`${a}\``).join(', ')} | ${buckets} | ${d.stability === 'otel' ? 'OpenTelemetry' : 'agentmeter'} | ${d.description} |`;
+});
+const text = `# Metric catalogue (as implemented)
+
+Generated from \`@agentmeter/semconv\` (\`CATALOGUE\`) by \`node scripts/gen-metrics-doc.mjs\`;
+a test fails when this page and the constants disagree, and when a Prometheus name here is
+not what the serializer derives from the OpenTelemetry name and unit. The contract it
+implements is \`../shared/design/metrics.md\`.
+
+## Prometheus names
+OpenTelemetry names become Prometheus names by the OpenTelemetry Collector's rules:
+dots become \`_\`; the unit becomes a suffix (\`s\` → \`_seconds\`, \`By\` → \`_bytes\`, \`1\` →
+\`_ratio\` on gauges; \`{token}\`-style annotations add nothing); monotonic counters end in
+\`_total\`; attribute keys become labels the same way. Up-down counters are exposed as
+gauges. Resource attributes (service.name, ...) are on one \`target_info\` series. No
+\`otel_scope_name\` label is added (it costs bytes on every line and no query needs it).
+
+## Histogram buckets
+Each catalogue histogram gets the bucket boundaries below whatever the instrument's own
+advice says; \`start({ buckets: { name: [...] } })\` overrides one.
+
+## Metrics
+| OpenTelemetry name | instrument | unit | Prometheus | attributes | buckets | convention | description |
+|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+## promtool
+\`promtool check metrics\` runs on a real exposition in the test suite. One lint finding
+cannot be removed without breaking the catalogue (and the OpenTelemetry Collector, which
+produces the same name): \`db_client_connection_count non-histogram and non-summary metrics
+should not have "_count" suffix\`. The OpenTelemetry database convention names the metric
+\`db.client.connection.count\`; renaming it would break every dashboard written for it.
+
+## Cardinality
+Every metric holds at most \`cardinalityLimit\` series (default 2000, \`AGENTMETER_CARDINALITY_LIMIT\`,
+per metric with \`start({ cardinalityLimits })\`), counting one \`otel_metric_overflow="true"\`
+series that aggregates every attribute set beyond the limit. Unlike the OpenTelemetry SDK's
+limit, it never resets, so memory stays bounded under cumulative export.
+
+## Application metrics
+What is specific to one application (sessions, conversation exchanges by intent, quality
+scores, assets processed) is defined by the application with \`handle.meter\` (or
+\`metrics.getMeter()\`), in the same naming style; see the examples' READMEs.
+`;
+if (process.argv.includes('--check')) {
+  const cur = readFileSync(file, 'utf8');
+  if (cur !== text) {
+    console.error('docs/metrics.md is out of date: run node scripts/gen-metrics-doc.mjs');
+    process.exit(1);
+  }
+  console.log('docs/metrics.md is up to date');
+} else {
+  writeFileSync(file, text);
+  console.log('wrote docs/metrics.md');
+}

@@ -1,0 +1,41 @@
+// Type tests: compiled with `tsc --noEmit --strict` by test/types.test.mjs. Lines after an
+// expect-error directive must fail to compile; everything else must compile.
+import { start, resolveConfig, ConfigError, type AgentmeterHandle, type StartOptions, type InstrumentationName } from '@agentmeter/sdk';
+import { Registry, serialize, serializeAsync, RegistryMetricProducer, prometheusName } from '@agentmeter/core';
+import { CATALOGUE, METRIC_GEN_AI_CLIENT_OPERATION_DURATION, type MetricDefinition } from '@agentmeter/semconv';
+import { report, onGenAiUsage, type GenAiUsageEvent } from '@agentmeter/api';
+import type { MeterProvider } from '@opentelemetry/api';
+
+const opts: StartOptions = { serviceName: 's', port: 0, instrumentations: ['http', 'pg'], cardinalityLimit: 100, buckets: { x: [1, 2] } };
+const handle: AgentmeterHandle = start(opts);
+const provider: MeterProvider = handle.meterProvider;
+void provider;
+handle.meter.createCounter('c').add(1, { a: 'b' });
+void handle.ready.then((a) => a?.url.toUpperCase());
+void handle.shutdown();
+const names: InstrumentationName[] = ['ws', 'openai', 'anthropic', 'runtime', 'undici', 'http-otel'];
+void names;
+// @ts-expect-error unknown instrumentation names do not type-check
+const bad: InstrumentationName[] = ['redis'];
+void bad;
+// @ts-expect-error port is a number
+start({ port: '9464' });
+const cfg = resolveConfig({ env: {} });
+const port: number = cfg.port;
+void port;
+const err: Error = new ConfigError('x', 'y');
+void err;
+
+const r = new Registry({ cardinalityLimit: 10 });
+const text: string = serialize(r);
+void text;
+void serializeAsync(r, { resource: { 'service.name': 'x' } }).then((t: string) => t.length);
+void new RegistryMetricProducer(r).collect();
+const promName: string = prometheusName('a.b', 's', 'histogram', false);
+void promName;
+const def: MetricDefinition = CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_DURATION];
+const prom: string = def.prometheus;
+void prom;
+report('CODE', 'key', 'message');
+const off: () => void = onGenAiUsage((e: GenAiUsageEvent) => void e.inputTokens);
+off();

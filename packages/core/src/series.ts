@@ -73,6 +73,9 @@ export interface Canonical {
  * attributes, and the Prometheus label string. Keys that sanitise to the same label name
  * (`odd.key`, `odd_key`) are merged deterministically: values joined with `;` in the
  * lexicographic order of the original keys (the OpenTelemetry compatibility rule).
+ * `le` and `quantile` are written by the exposition itself (histogram buckets, summaries)
+ * and linted on other metrics: an attribute that sanitises to one is exposed as `key_le`
+ * / `key_quantile` instead (merged like any other collision).
  */
 export function canonicalise(attrs: Attributes): Canonical {
   const keys = Object.keys(attrs).sort();
@@ -85,7 +88,8 @@ export function canonicalise(attrs: Attributes): Canonical {
     if (v === undefined) continue;
     out[k] = v;
     key += k + '\u0001' + (typeof v === 'string' ? 's' : typeof v === 'number' ? 'n' : 'b') + v + '\u0002';
-    const name = sanitizeLabelName(k);
+    let name = sanitizeLabelName(k);
+    if (name === 'le' || name === 'quantile') name = 'key_' + name;
     const prev = labelMap.get(name);
     labelMap.set(name, prev === undefined ? String(v) : prev + ';' + String(v));
   }

@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { report } from '@agentmeter/api';
 import { escapeLabelValue, formatValue, sanitizeLabelName } from './names';
 import type { InstrumentRecord, Registry } from './registry';
 import type { HistogramSeries, ScalarSeries } from './series';
@@ -64,13 +65,31 @@ function writeSeries(rec: InstrumentRecord, le: string[] | undefined, s: ScalarS
   return le ? histogramLines(rec.promName, le, s as HistogramSeries) : scalarLine(rec.promName, s as ScalarSeries);
 }
 
-function* families(registry: Registry): Generator<InstrumentRecord> {
+/** Sample names a family writes: a histogram's _bucket, _sum and _count, else its own name. */
+function sampleNames(rec: InstrumentRecord): string[] {
+  const n = rec.promName;
+  return rec.boundaries ? [n, n + '_bucket', n + '_sum', n + '_count'] : [n];
+}
+
+function* families(registry: Registry, withTargetInfo: boolean): Generator<InstrumentRecord> {
+  // Two OpenTelemetry names can map to one Prometheus name, a gauge `x_count` can shadow
+  // a histogram `x`'s samples, and an instrument can be called `target_info`: the first
+  // family wins, a later overlapping one is left out (one diagnostic), so the
+  // exposition always parses.
   const seen = new Set<string>();
+  if (withTargetInfo) seen.add('target_info');
   for (const rec of registry.instruments()) {
     if (rec.store.size === 0) continue;
-    // two OpenTelemetry names can map to one Prometheus name: the first one wins
-    if (seen.has(rec.promName)) continue;
-    seen.add(rec.promName);
+    const names = sampleNames(rec);
+    if (names.some((n) => seen.has(n))) {
+      report(
+        'AGENTMETER_NAME_CONFLICT',
+        rec.name,
+        `instrument "${rec.name}" (${rec.promName}) overlaps a Prometheus family already exposed; it is left out of /metrics (rename it)`,
+      );
+      continue;
+    }
+    for (const n of names) seen.add(n);
     yield rec;
   }
 }
@@ -81,7 +100,7 @@ function* families(registry: Registry): Generator<InstrumentRecord> {
  */
 export function serialize(registry: Registry, options: SerializeOptions = {}): string {
   let out = targetInfo(options.resource);
-  for (const rec of families(registry)) {
+  for (const rec of families(registry, out !== '')) {
     out += rec.header;
     const le = rec.boundaries ? leSuffixes(rec.boundaries) : undefined;
     for (const s of rec.store.series.values()) out += writeSeries(rec, le, s);
@@ -101,7 +120,7 @@ export async function serializeAsync(registry: Registry, options: SerializeOptio
   const chunk = options.chunkSize ?? 4000;
   let out = targetInfo(options.resource);
   let n = 0;
-  for (const rec of families(registry)) {
+  for (const rec of families(registry, out !== '')) {
     out += rec.header;
     const le = rec.boundaries ? leSuffixes(rec.boundaries) : undefined;
     const weight = le ? le.length : 1;

@@ -138,7 +138,7 @@ export function buildRecordingRules(): RuleFile<RecordingRule> {
   const rules: RecordingRule[] = [
     { record: RECORDED.llmCalls, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${opCount}{${INFERENCE}}[5m]))` },
     { record: RECORDED.llmErrors, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_ERROR_TYPE)}) (rate(${opCount}{${INFERENCE},${err}!=""}[5m]))` },
-    { record: RECORDED.llmErrorRatio, expr: `sum by (job) (${RECORDED.llmErrors}) / sum by (job) (${RECORDED.llmCalls})` },
+    { record: RECORDED.llmErrorRatio, expr: `(sum by (job) (${RECORDED.llmErrors}) or sum by (job) (${RECORDED.llmCalls}) * 0) / sum by (job) (${RECORDED.llmCalls})` },
     { record: RECORDED.llmRateLimited, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME)}) (rate(${opCount}{${err}="${ERROR_TYPE_VALUES.RATE_LIMIT}"}[5m]))` },
     {
       record: RECORDED.llmLatencyP95,

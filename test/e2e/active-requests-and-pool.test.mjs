@@ -65,7 +65,7 @@ test('a saturated pool of 5: pending requests > 0 while saturated, used connecti
   assert.equal(await prom.waitForValue('db_client_connection_count{job="pool",db_client_connection_state="used"}', (v) => v === 0), 0);
   assert.equal(await prom.waitForValue('db_client_connection_pending_requests{job="pool"}', (v) => v === 0), 0);
   assert.equal(await prom.value('db_client_connection_max{job="pool"}'), 5);
-  const selects = await prom.waitForValue('sum(db_client_operation_duration_seconds_count{job="pool",db_operation_name="SELECT"})', (v) => v === 50);
+  const selects = await prom.waitForValue('sum(db_client_operation_duration_seconds_count{job="pool",db_operation_name="SELECT",db_collection_name="items"})', (v) => v === 50);
   assert.equal(selects, 50);
 });
 

@@ -52,7 +52,7 @@ for (const job of ['preload-cjs', 'preload-esm']) {
     assert.equal(active, 0);
   });
   test(`${job}: Prometheus sees the Postgres queries (db_client_operation_duration_seconds)`, async () => {
-    const expr = `sum(db_client_operation_duration_seconds_count{job="${job}",db_operation_name="SELECT",db_system_name="postgresql"})`;
+    const expr = `sum(db_client_operation_duration_seconds_count{job="${job}",db_operation_name="SELECT",db_collection_name="items",db_system_name="postgresql"})`;
     assert.equal(await prom.waitForValue(expr, (v) => v === 3), 3);
     const max = await prom.waitForValue(`sum(db_client_connection_max{job="${job}"})`, (v) => v === 5);
     assert.equal(max, 5);

@@ -59,3 +59,48 @@ export function labelNames(line) {
   }
   return names;
 }
+
+/**
+ * A tiny OTLP/HTTP metrics receiver on 127.0.0.1. mode: 'ok' (200, records each export),
+ * 'hang' (never answers), '500' (answers 500). Returns { url, exports, requests, close }.
+ * exports: parsed JSON bodies (the exporter-metrics-otlp-http default content-type is
+ * application/json); a protobuf body is recorded as { protobuf: Buffer }.
+ */
+export async function startOtlpReceiver(mode = 'ok') {
+  const { createServer } = await import('node:http');
+  const exports = [];
+  const requests = [];
+  const server = createServer((req, res) => {
+    const parts = [];
+    req.on('data', (c) => parts.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(parts);
+      const type = req.headers['content-type'] ?? '';
+      requests.push({ method: req.method, url: req.url, type, at: Date.now(), bytes: body.length });
+      if (mode === 'hang') return; // never answer
+      if (mode === '500') return res.writeHead(500, { 'content-type': 'application/json' }).end('{}');
+      exports.push(type.includes('json') ? JSON.parse(body.toString('utf8')) : { protobuf: body });
+      res.writeHead(200, { 'content-type': type.includes('json') ? 'application/json' : 'application/x-protobuf' }).end(type.includes('json') ? '{}' : '');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/v1/metrics`,
+    exports,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Metric names and data points of a JSON OTLP export: Map name -> dataPoints[]. */
+export function otlpMetrics(exp) {
+  const out = new Map();
+  for (const rm of exp.resourceMetrics ?? [])
+    for (const sm of rm.scopeMetrics ?? [])
+      for (const m of sm.metrics ?? []) out.set(m.name, (m.sum ?? m.gauge ?? m.histogram ?? {}).dataPoints ?? []);
+  return out;
+}

@@ -1,0 +1,87 @@
+// AliceMultiverse's media pipeline with agentmeter: image and text generation across
+// providers, each behind an opossum circuit breaker whose state and health agentmeter
+// reports; cost per request (with a price override for the image model); assets
+// processed, their quality scores and published events as app-defined metrics.
+// No metrics code for HTTP, LLM calls or cost: run it under the agentmeter CLI:
+//   AGENTMETER_PRICES_FILE=prices.json npx agentmeter run --host 0.0.0.0 --port 9090 -- node server.mjs
+import http from 'node:http';
+import { metrics } from '@opentelemetry/api';
+import OpenAI from 'openai';
+import CircuitBreaker from 'opossum';
+import { withLlmMetrics } from '@agentmeter/llm';
+import { instrumentOpossumBreaker, runHealthChecks } from '@agentmeter/health';
+import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+
+const llm = await startFakeLlm();
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+
+const meter = metrics.getMeter('media-pipeline');
+const assetsProcessed = meter.createCounter('media.assets.processed', { unit: '{asset}', description: 'Assets processed by media type, source provider and status.' });
+const assetQuality = meter.createHistogram('media.asset.quality_score', {
+  unit: '{score}',
+  description: 'Asset quality score (0..100) by media type and assessment.',
+  advice: { explicitBucketBoundaries: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] },
+});
+const eventsPublished = meter.createCounter('media.events.published', { unit: '{event}', description: 'Pipeline events published, by type.' });
+
+// Providers. "falai" is a stand-in provider whose API is down (the fake server answers
+// 500 to its model), so its breaker opens; its calls are tracked with withLlmMetrics,
+// the seed's duration / status / cost decorator.
+const providers = {
+  openai: {
+    image: () => openai.images.generate({ model: 'gpt-image-1', prompt: 'a lighthouse at dusk' }),
+    text: () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'caption this' }] }),
+  },
+  falai: {
+    image: withLlmMetrics({ provider: 'falai', model: 'flux-schnell', operation: 'generate_content' }, async () => {
+      const r = await fetch(`${llm.url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'flux-server-error' }) });
+      if (!r.ok) throw Object.assign(new Error(`fal.ai ${r.status}`), { status: r.status });
+      return r.json();
+    }),
+  },
+};
+const breakers = {};
+for (const [name, ops] of Object.entries(providers)) {
+  for (const [op, fn] of Object.entries(ops)) {
+    const b = new CircuitBreaker(fn, { timeout: 10_000, resetTimeout: 30_000, volumeThreshold: 3, errorThresholdPercentage: 50 });
+    instrumentOpossumBreaker(b, { provider: name, reportHealth: true });
+    breakers[`${name}:${op}`] = b;
+  }
+}
+
+async function generate(provider, mediaType) {
+  const breaker = breakers[`${provider}:${mediaType}`];
+  if (!breaker) return { status: 404, body: { error: 'no such provider/media type' } };
+  try {
+    await breaker.fire();
+    assetsProcessed.add(1, { media_type: mediaType, source: provider, status: 'success' });
+    assetQuality.record(60 + Math.random() * 40, { media_type: mediaType, quality_type: 'brisque' });
+    eventsPublished.add(1, { event_type: 'asset.created' });
+    return { status: 200, body: { ok: true } };
+  } catch (e) {
+    assetsProcessed.add(1, { media_type: mediaType, source: provider, status: 'error' });
+    eventsPublished.add(1, { event_type: 'asset.failed' });
+    return { status: 502, body: { error: breaker.opened ? 'circuit open' : e.message } };
+  }
+}
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/generate') {
+    const { status, body } = await generate(url.searchParams.get('provider') ?? 'openai', url.searchParams.get('type') ?? 'image');
+    return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+  if (url.pathname === '/api/health') {
+    // probes report gen_ai_provider_health too
+    const report = await runHealthChecks({ openai: () => !breakers['openai:image'].opened, falai: () => !breakers['falai:image'].opened }, { timeoutMs: 2000 });
+    return res.writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+  }
+  res.writeHead(404).end();
+});
+server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
+const stop = () => {
+  for (const b of Object.values(breakers)) b.shutdown();
+  server.close(() => llm.close().then(() => process.exit(0)));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

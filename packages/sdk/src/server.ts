@@ -89,9 +89,9 @@ export interface MetricsServerOptions extends MetricsEndpointOptions {
   path: string;
 }
 
-/** True for loopback hosts (127.0.0.0/8, ::1, localhost). */
+/** True for loopback hosts (127.0.0.0/8 addresses, ::1, localhost); a DNS name such as `127.example.com` is not. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(host);
 }
 
 /**

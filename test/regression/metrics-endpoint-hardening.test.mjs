@@ -118,7 +118,7 @@ test('Bearer: wrong tokens of every length and shape get 401 with WWW-Authentica
 test('Basic: garbage base64, wrong lengths and wrong credentials get 401, never 500', async () => {
   await withServer({ basicAuth: BASIC }, async ({ port }) => {
     const b64 = (s) => Buffer.from(s).toString('base64');
-    const wrong = ['', '!!!!', '====', 'not base64 at all', b64(''), b64('prom'), b64('prom:'), b64(BASIC + 'x'), b64(BASIC.slice(0, -1)), b64(BASIC.toUpperCase()), b64(BASIC).slice(0, -2), 'A'.repeat(6000)];
+    const wrong = ['', '!!!!', '====', 'not base64 at all', b64(''), b64('prom'), b64('prom:'), b64(BASIC + 'x'), b64(BASIC.slice(0, -1)), b64(BASIC.toUpperCase()), b64(BASIC).slice(0, -2), 'A'.repeat(6000), `${b64(BASIC)}!!`, `${b64(BASIC)} junk`, `${b64(BASIC).slice(0, 4)}.${b64(BASIC).slice(4)}`];
     for (const w of wrong) {
       const r = await raw(port, { headers: { authorization: `Basic ${w}` } });
       assert.equal(r.status, 401, `Basic ${w.slice(0, 30)}`);

@@ -14,6 +14,8 @@ export interface MetricsEndpointOptions {
   basicAuth?: string;
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+
 function digest(s: string | Buffer): Buffer {
   return createHash('sha256').update(s).digest();
 }
@@ -35,13 +37,10 @@ export function makeAuthorizer(token: string | undefined, basicAuth: string | un
     const value = header.slice(sp + 1).trim();
     if (scheme === 'bearer' && bearer) return timingSafeEqual(digest(value), bearer);
     if (scheme === 'basic' && basic) {
-      let decoded: Buffer;
-      try {
-        decoded = Buffer.from(value, 'base64');
-      } catch {
-        return false;
-      }
-      return timingSafeEqual(digest(decoded), basic);
+      // strict token68 base64 (Buffer.from skips invalid characters, so "<valid>!!" or
+      // "<valid> junk" would otherwise be accepted)
+      if (!BASE64.test(value)) return false;
+      return timingSafeEqual(digest(Buffer.from(value, 'base64')), basic);
     }
     return false;
   };

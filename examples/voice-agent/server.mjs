@@ -1,0 +1,108 @@
+// The Learning Voice Agent with agentmeter: a voice conversation over WebSocket. Each
+// binary message is audio: Whisper (openai) transcribes it, Claude (@anthropic-ai/sdk)
+// answers unless Redis has the answer cached, Postgres stores the exchange. Sessions,
+// conversation exchanges by intent and quality scores are app-defined metrics; HTTP,
+// WebSocket, LLM + STT calls, tokens, cost, Postgres and the Redis cache come from agentmeter.
+//   PG_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379 node --import @agentmeter/sdk/register server.mjs
+import http from 'node:http';
+import { metrics } from '@opentelemetry/api';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import Redis from 'ioredis';
+import pg from 'pg';
+import { WebSocketServer } from 'ws';
+import { instrumentCache, cacheStats } from '@agentmeter/cache';
+import { runHealthChecks } from '@agentmeter/health';
+import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+
+const llm = await startFakeLlm();
+const claude = new Anthropic({ apiKey: 'fake', baseURL: llm.url, maxRetries: 0 });
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+const redis = instrumentCache(new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 }), {
+  name: 'responses',
+  sizeOf: async (r) => Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1] ?? 0),
+});
+const pgUrl = new URL(process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const pool = new pg.Pool({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgUrl.pathname.slice(1) || 'postgres', user: decodeURIComponent(pgUrl.username) || undefined, max: 5 });
+await pool.query('CREATE TABLE IF NOT EXISTS exchanges (id serial PRIMARY KEY, session int, intent text, question text, answer text)');
+
+// App-defined metrics (the seed's session and conversation metrics), in the catalogue's style.
+const meter = metrics.getMeter('voice-agent');
+const sessionsActive = meter.createUpDownCounter('voice_agent.sessions.active', { unit: '{session}', description: 'Open conversation sessions.' });
+const sessionsCreated = meter.createCounter('voice_agent.sessions', { unit: '{session}', description: 'Sessions started.' });
+const sessionDuration = meter.createHistogram('voice_agent.session.duration', { unit: 's', description: 'Session length.', advice: { explicitBucketBoundaries: [1, 10, 30, 60, 300, 900, 1800, 3600] } });
+const exchanges = meter.createCounter('voice_agent.conversation.exchanges', { unit: '{exchange}', description: 'Question/answer exchanges by intent.' });
+const quality = meter.createHistogram('voice_agent.conversation.quality_score', {
+  unit: '{score}',
+  description: 'Quality score (0..1) of an exchange, by intent.',
+  advice: { explicitBucketBoundaries: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] },
+});
+let active = 0;
+
+const intentOf = (text) => (/\?$/.test(text) ? 'question' : /explain|teach/i.test(text) ? 'learn' : 'chat');
+
+async function exchange(session, audio) {
+  const t = await openai.audio.transcriptions.create({ model: 'whisper-1', file: new File([audio], 'speech.wav', { type: 'audio/wav' }), response_format: 'verbose_json' });
+  const question = t.text;
+  const intent = intentOf(question);
+  const key = `answer:${question}`;
+  let answer = await redis.get(key);
+  if (!answer) {
+    const m = await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 200, messages: [{ role: 'user', content: question }] });
+    answer = m.content[0].text;
+    await redis.set(key, answer, 'EX', 3600);
+  }
+  await pool.query('INSERT INTO exchanges (session, intent, question, answer) VALUES ($1, $2, $3, $4)', [session, intent, question, answer]);
+  exchanges.add(1, { intent });
+  quality.record(Math.min(1, answer.length / 20), { intent });
+  return { intent, question, answer };
+}
+
+let nextSession = 0;
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (url.pathname === '/api/health') {
+    const report = await runHealthChecks(
+      {
+        database: () => pool.query('SELECT 1'),
+        redis: async () => (await redis.ping()) === 'PONG',
+        claude_api: () => true,
+        whisper_api: () => true,
+      },
+      { timeoutMs: 2000 },
+    );
+    return json(report.healthy ? 200 : 503, { ...report, metrics: { active_sessions: active, uptime_seconds: Math.round(process.uptime()) } });
+  }
+  if (url.pathname === '/api/metrics') return json(200, { active_sessions: active, cache: cacheStats('responses') ?? null });
+  json(404, { error: 'not found' });
+});
+new WebSocketServer({ server }).on('connection', (ws) => {
+  const session = ++nextSession;
+  const started = performance.now();
+  active++;
+  sessionsActive.add(1);
+  sessionsCreated.add(1);
+  ws.on('message', async (data, isBinary) => {
+    if (!isBinary) return ws.send(JSON.stringify({ error: 'send audio as binary frames' }));
+    try {
+      ws.send(JSON.stringify(await exchange(session, data)));
+    } catch (e) {
+      ws.send(JSON.stringify({ error: e.constructor.name }));
+    }
+  });
+  ws.on('close', () => {
+    active--;
+    sessionsActive.add(-1);
+    sessionDuration.record((performance.now() - started) / 1000);
+  });
+});
+server.listen(Number(process.env.PORT ?? 8000), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
+const stop = () => server.close(async () => {
+  redis.disconnect();
+  await pool.end();
+  await llm.close();
+  process.exit(0);
+});
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

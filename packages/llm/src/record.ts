@@ -80,6 +80,14 @@ const DEFS: Record<Key, MetricDefinition> = {
   tpoc: CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK],
 };
 
+interface AttributeSet {
+  readonly base: Attributes;
+  readonly input: Attributes;
+  readonly output: Attributes;
+}
+/** Attribute sets cached per recorder; beyond this (label churn) they are built per call. */
+const MAX_CACHED_ATTRIBUTE_SETS = 4096;
+
 /** Longest value accepted for a model / provider / operation attribute (longer is truncated). */
 const MAX_ATTR = 256;
 
@@ -105,6 +113,8 @@ function optionalMeasure(v: unknown, what: string): number | undefined {
  */
 export class LlmRecorder {
   private readonly instruments: CatalogueInstruments<Key>;
+  /** Attribute objects per (operation, provider, models, error): built once, reused (bounded). */
+  private readonly attrCache = new Map<string, AttributeSet>();
 
   constructor(options: LlmRecorderOptions = {}) {
     this.instruments = new CatalogueInstruments<Key>(LLM_SCOPE_NAME, LLM_SCOPE_VERSION, DEFS, options.meterProvider);
@@ -123,6 +133,31 @@ export class LlmRecorder {
     }
   }
 
+  /**
+   * The attribute objects of one call shape, cached: recording then allocates nothing and
+   * the registry's lookup walks fast-mode objects (computed-key spreads per call cost ~1 µs).
+   */
+  private attributeSet(operation: string, provider: string, requestModel: string | undefined, responseModel: string | undefined, errorType: string | undefined): AttributeSet {
+    const key = `${operation}\u0001${provider}\u0001${requestModel ?? '\u0000'}\u0001${responseModel ?? '\u0000'}\u0001${errorType ?? '\u0000'}`;
+    let set = this.attrCache.get(key);
+    if (set === undefined) {
+      const base: Attributes = {
+        [ATTR_GEN_AI_OPERATION_NAME]: operation,
+        [ATTR_GEN_AI_PROVIDER_NAME]: provider,
+      };
+      if (requestModel !== undefined) base[ATTR_GEN_AI_REQUEST_MODEL] = requestModel;
+      if (responseModel !== undefined) base[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
+      if (errorType !== undefined) base[ATTR_ERROR_TYPE] = errorType;
+      set = {
+        base,
+        input: { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT },
+        output: { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT },
+      };
+      if (this.attrCache.size < MAX_CACHED_ATTRIBUTE_SETS) this.attrCache.set(key, set);
+    }
+    return set;
+  }
+
   private recordUnsafe(call: LlmCall): void {
     if (call === null || typeof call !== 'object') {
       report('AGENTMETER_INVALID_CALL', 'llm.call', 'recordLlmCall expects an object');
@@ -134,13 +169,7 @@ export class LlmRecorder {
     const responseModel = attrString(call.responseModel, 'gen_ai.response.model');
     const errorType = call.error === undefined || call.error === null || call.error === false ? undefined : classifyError(call.error);
 
-    const attrs: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: operation,
-      [ATTR_GEN_AI_PROVIDER_NAME]: provider,
-    };
-    if (requestModel !== undefined) attrs[ATTR_GEN_AI_REQUEST_MODEL] = requestModel;
-    if (responseModel !== undefined) attrs[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
-    if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
+    const { base: attrs, input: inputAttrs, output: outputAttrs } = this.attributeSet(operation, provider, requestModel, responseModel, errorType);
 
     const duration = optionalMeasure(call.durationSeconds, 'gen_ai.client.operation.duration');
     const inputTokens = optionalMeasure(call.inputTokens, 'gen_ai input tokens');
@@ -154,8 +183,8 @@ export class LlmRecorder {
     if (duration !== undefined) this.instruments.get<Histogram>('duration').record(duration, attrs);
     if (inputTokens !== undefined || outputTokens !== undefined) {
       const tokens = this.instruments.get<Histogram>('tokens');
-      if (inputTokens !== undefined) tokens.record(inputTokens, { ...attrs, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT });
-      if (outputTokens !== undefined) tokens.record(outputTokens, { ...attrs, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT });
+      if (inputTokens !== undefined) tokens.record(inputTokens, inputAttrs);
+      if (outputTokens !== undefined) tokens.record(outputTokens, outputAttrs);
     }
     if (ttft !== undefined) this.instruments.get<Histogram>('ttft').record(ttft, attrs);
     const tpoc = call.timePerOutputChunkSeconds;

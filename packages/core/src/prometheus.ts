@@ -20,7 +20,7 @@ export function targetInfo(resource: Attributes | undefined): string {
   const pairs = new Map<string, string>();
   for (const k of Object.keys(resource).sort()) {
     const v = resource[k];
-    if (v === undefined || v === null) continue;
+    if (k === '' || v === undefined || v === null) continue;
     const n = sanitizeLabelName(k);
     const s = Array.isArray(v) ? JSON.stringify(v) : String(v);
     const prev = pairs.get(n);

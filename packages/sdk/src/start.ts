@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { metrics, type Meter } from '@opentelemetry/api';
 import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
 import { report } from '@agentmeter/api';
+import type { CostTracker } from '@agentmeter/cost';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { HttpDiagnosticsMetrics } from './http-metrics';
 import { enableInstrumentations, type Enabled } from './instrumentations';
@@ -24,6 +25,8 @@ export interface AgentmeterHandle {
   readonly ready: Promise<{ host: string; port: number; url: string } | undefined>;
   /** The metrics server, when agentmeter serves its own. */
   readonly server: Server | undefined;
+  /** The cost tracker recording gen_ai.client.cost (undefined with cost: false): totals(), estimateMonthlyCost(). */
+  readonly costTracker: CostTracker | undefined;
   /** The current exposition text (what a scrape would return). */
   metrics(): Promise<string>;
   /** Push pending OTLP data (no-op without OTLP). */
@@ -68,6 +71,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
       },
       ready: Promise.resolve(undefined),
       server: undefined,
+      costTracker: undefined,
       metrics: async () => '',
       forceFlush: async () => undefined,
       shutdown: async () => undefined,
@@ -86,11 +90,13 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   const enabled: Enabled[] = enableInstrumentations(config.instrumentations, registry);
   const stops: Array<() => void | Promise<void>> = [];
 
+  let costTracker: CostTracker | undefined;
   if (config.cost) {
     try {
-      const { CostTracker } = require('@agentmeter/cost');
-      const tracker = new CostTracker({ prices: config.prices, meterProvider: registry });
+      const { CostTracker: Tracker } = require('@agentmeter/cost') as typeof import('@agentmeter/cost');
+      const tracker = new Tracker({ prices: config.prices as never, meterProvider: registry });
       tracker.attach();
+      costTracker = tracker;
       stops.push(() => tracker.detach());
     } catch (err) {
       if ((err as Error).name === 'AgentmeterConfigError' || /prices|overrides/i.test((err as Error).message)) throw err;
@@ -130,6 +136,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     metricsHandler,
     ready,
     server,
+    costTracker,
     metrics: () => serializeAsync(registry, { resource: config.resource }),
     forceFlush: async () => {
       await otlp?.forceFlush().catch((e: Error) => report('AGENTMETER_OTLP_FAILED', 'flush', `OTLP flush failed: ${e.message}`));

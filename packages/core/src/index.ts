@@ -1,6 +1,6 @@
 export { Registry, DEFAULT_BUCKETS, DEFAULT_CARDINALITY_LIMIT, validateRegistryOptions } from './registry';
 export type { RegistryOptions, InstrumentRecord, InstrumentKind, InstrumentScope } from './registry';
-export { serialize, serializeAsync, targetInfo, PROMETHEUS_CONTENT_TYPE } from './prometheus';
+export { serialize, serializeAsync, serializeChunks, targetInfo, PROMETHEUS_CONTENT_TYPE } from './prometheus';
 export type { SerializeOptions } from './prometheus';
 export { RegistryMetricProducer } from './producer';
 export { prometheusName, unitSuffix, sanitizeLabelName, sanitizeMetricName, escapeLabelValue } from './names';

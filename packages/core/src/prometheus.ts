@@ -112,27 +112,41 @@ export function serialize(registry: Registry, options: SerializeOptions = {}): s
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Collect observables, then serialise, yielding to the event loop every `chunkSize`
- * series so a large registry never blocks the app for long. Returns the exposition.
+ * Collect observables, then serialise in chunks of about `chunkSize` series (histogram
+ * series weighted by their bucket count), yielding to the event loop between chunks.
+ * Each chunk is one flat string: write them to a response as they come and the whole
+ * exposition never exists as one string (a 100k-series exposition is ~80 MB).
  */
-export async function serializeAsync(registry: Registry, options: SerializeOptions = {}): Promise<string> {
+export async function* serializeChunks(registry: Registry, options: SerializeOptions = {}): AsyncGenerator<string, void, undefined> {
   await registry.collect();
-  const chunk = options.chunkSize ?? 4000;
-  let out = targetInfo(options.resource);
+  const budget = (options.chunkSize ?? 4000) * 4;
+  let parts: string[] = [];
+  const info = targetInfo(options.resource);
+  if (info) parts.push(info);
   let n = 0;
-  for (const rec of families(registry, out !== '')) {
-    out += rec.header;
+  for (const rec of families(registry, info !== '')) {
+    parts.push(rec.header);
     const le = rec.boundaries ? leSuffixes(rec.boundaries) : undefined;
     const weight = le ? le.length : 1;
     for (const s of rec.store.series.values()) {
-      out += writeSeries(rec, le, s);
+      parts.push(writeSeries(rec, le, s));
       n += weight;
-      if (n >= chunk * 4) {
+      if (n >= budget) {
         n = 0;
+        // join() builds one flat string: no long-lived rope of millions of pieces for the GC to walk
+        yield parts.join('');
+        parts = [];
         await yieldToLoop();
       }
     }
-    if (rec.store.overflow) out += writeSeries(rec, le, rec.store.overflow);
+    if (rec.store.overflow) parts.push(writeSeries(rec, le, rec.store.overflow));
   }
-  return out;
+  if (parts.length) yield parts.join('');
+}
+
+/** The whole exposition as one string (see serializeChunks; observables are collected first). */
+export async function serializeAsync(registry: Registry, options: SerializeOptions = {}): Promise<string> {
+  const chunks: string[] = [];
+  for await (const c of serializeChunks(registry, options)) chunks.push(c);
+  return chunks.length === 1 ? chunks[0] : chunks.join('');
 }

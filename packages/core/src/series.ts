@@ -4,8 +4,6 @@ import { escapeLabelValue, sanitizeLabelName } from './names';
 /** One time series of a counter, up-down counter or gauge. */
 export interface ScalarSeries {
   value: number;
-  /** Collection epoch in which an observable last reported this series. */
-  epoch: number;
   /** Prometheus label pairs without braces, e.g. `a="x",b="y"` ('' when none). */
   readonly labels: string;
   readonly attributes: Attributes;
@@ -18,7 +16,6 @@ export interface HistogramSeries {
   count: number;
   min: number;
   max: number;
-  epoch: number;
   readonly labels: string;
   readonly attributes: Attributes;
 }
@@ -62,14 +59,18 @@ function truncate(s: string): string {
 }
 
 export interface Canonical {
-  /** Identity of the attribute set: sorted keys with typed values. */
+  /**
+   * Identity of the series: its Prometheus label string. Attribute sets that would be
+   * written identically (1 and "1", or keys merged by sanitising) are one series, so the
+   * exposition never holds two samples with the same labels.
+   */
   readonly key: string;
   readonly attributes: Attributes;
   readonly labels: string;
 }
 
 /**
- * The canonical form of an attribute set: its identity key, a frozen copy of the
+ * The canonical form of an attribute set: its identity key, a private copy of the
  * attributes, and the Prometheus label string. Keys that sanitise to the same label name
  * (`odd.key`, `odd_key`) are merged deterministically: values joined with `;` in the
  * lexicographic order of the original keys (the OpenTelemetry compatibility rule).
@@ -80,23 +81,21 @@ export interface Canonical {
 export function canonicalise(attrs: Attributes): Canonical {
   const keys = Object.keys(attrs).sort();
   const out: Attributes = {};
-  let key = '';
   const labelMap = new Map<string, string>();
   for (const k of keys) {
     if (k === '') continue;
     const v = normaliseValue(attrs[k]);
     if (v === undefined) continue;
     out[k] = v;
-    key += k + '\u0001' + (typeof v === 'string' ? 's' : typeof v === 'number' ? 'n' : 'b') + v + '\u0002';
     let name = sanitizeLabelName(k);
     if (name === 'le' || name === 'quantile') name = 'key_' + name;
     const prev = labelMap.get(name);
     labelMap.set(name, prev === undefined ? String(v) : prev + ';' + String(v));
   }
-  let labels = '';
   const names = [...labelMap.keys()].sort();
-  for (const n of names) {
-    labels += (labels ? ',' : '') + n + '="' + escapeLabelValue(labelMap.get(n) as string) + '"';
-  }
-  return { key, attributes: Object.freeze(out), labels };
+  const pairs: string[] = [];
+  for (const n of names) pairs.push(n + '="' + escapeLabelValue(labelMap.get(n) as string) + '"');
+  // join() gives one flat string: kept per series, a rope of pieces would cost ~2x the memory
+  const labels = pairs.join(',');
+  return { key: labels, attributes: out, labels };
 }

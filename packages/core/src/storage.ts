@@ -116,7 +116,7 @@ export class SeriesStore<S extends Series> {
 }
 
 export function makeScalar(c: Canonical): ScalarSeries {
-  return { value: 0, epoch: 0, labels: c.labels, attributes: c.attributes };
+  return { value: 0, labels: c.labels, attributes: c.attributes };
 }
 
 export function histogramFactory(bucketCount: number): (c: Canonical) => HistogramSeries {
@@ -126,7 +126,6 @@ export function histogramFactory(bucketCount: number): (c: Canonical) => Histogr
     count: 0,
     min: Infinity,
     max: -Infinity,
-    epoch: 0,
     labels: c.labels,
     attributes: c.attributes,
   });

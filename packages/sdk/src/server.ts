@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
-import { PROMETHEUS_CONTENT_TYPE, serializeAsync, type Registry } from '@agentmeter/core';
+import { PROMETHEUS_CONTENT_TYPE, serializeChunks, type Registry } from '@agentmeter/core';
 import { report } from '@agentmeter/api';
 
 /** Longest request header section the metrics server accepts (bytes). */
@@ -46,6 +46,52 @@ export function makeAuthorizer(token: string | undefined, basicAuth: string | un
   };
 }
 
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** HEAD: the headers GET would send, Content-Length included, no body (and no whole-text string). */
+async function writeHead(opts: MetricsEndpointOptions, res: ServerResponse): Promise<void> {
+  let length = 0;
+  for await (const chunk of serializeChunks(opts.registry, { resource: opts.resource })) length += Buffer.byteLength(chunk);
+  res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': length, 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+/**
+ * Write the exposition: one chunk (a small registry) goes out with Content-Length; a
+ * large one is streamed chunk by chunk (chunked transfer encoding), honouring
+ * backpressure and stopping if the scraper goes away, so neither the whole text nor a
+ * long event-loop block is ever needed.
+ */
+async function writeExposition(opts: MetricsEndpointOptions, res: ServerResponse): Promise<void> {
+  const it = serializeChunks(opts.registry, { resource: opts.resource });
+  const first = await it.next();
+  const second = first.done ? first : await it.next();
+  if (second.done) {
+    const body = first.done ? '' : first.value;
+    res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+    res.end(body);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+  if (!res.write(first.value as string)) await drained(res);
+  if (!res.write(second.value)) await drained(res);
+  for await (const chunk of it) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await drained(res);
+  }
+  res.end();
+}
+
 /**
  * A request handler that serves the Prometheus exposition: GET/HEAD only (405 otherwise),
  * 401 with WWW-Authenticate when credentials are configured and missing or wrong.
@@ -64,17 +110,11 @@ export function createMetricsHandler(opts: MetricsEndpointOptions): (req: Incomi
         res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'text/plain' }).end('unauthorized\n');
         return;
       }
-      serializeAsync(opts.registry, { resource: opts.resource }).then(
-        (body) => {
-          res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
-          res.end(req.method === 'HEAD' ? undefined : body);
-        },
-        (err: Error) => {
-          report('AGENTMETER_SCRAPE_FAILED', 'scrape', `serialising metrics failed: ${err.message}`);
-          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
-          res.end('error\n');
-        },
-      );
+      (req.method === 'HEAD' ? writeHead(opts, res) : writeExposition(opts, res)).catch((err: Error) => {
+        report('AGENTMETER_SCRAPE_FAILED', 'scrape', `serialising metrics failed: ${err.message}`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(res.headersSent ? undefined : 'error\n');
+      });
     } catch (err) {
       report('AGENTMETER_SCRAPE_FAILED', 'handler', `metrics handler failed: ${(err as Error).message}`);
       if (!res.headersSent) res.writeHead(500).end();

@@ -42,3 +42,20 @@ test('start() twice returns the running instance', async () => {
   assert.notEqual(c, a);
   await c.shutdown();
 });
+
+test('a large registry is streamed in chunks and arrives whole', async () => {
+  const h = start({ port: 0, instrumentations: [], cardinalityLimit: 50_000 });
+  const c = h.meter.createCounter('big.series');
+  for (let i = 0; i < 30_000; i++) c.add(i + 1, { id: `s${i}` });
+  const { url } = await h.ready;
+  const r = await fetch(url);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-length'), null); // chunked
+  const text = await r.text();
+  const lines = text.split('\n').filter((l) => l.startsWith('big_series_total{'));
+  assert.equal(lines.length, 30_000);
+  assert.match(text, /^big_series_total\{id="s29999"\} 30000$/m);
+  const small = await fetch(url.replace('/metrics', '/health'));
+  assert.equal(small.status, 200);
+  await h.shutdown();
+});

@@ -1,26 +1,25 @@
 import type { HrTime } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  DataPointType,
-  InstrumentType,
-  type CollectionResult,
-  type MetricData,
-  type MetricProducer,
-  type ScopeMetrics,
-} from '@opentelemetry/sdk-metrics';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+// Types only: loading @opentelemetry/sdk-metrics costs ~50 ms of start-up, and only the
+// optional OTLP path needs it. The enum values below are sdk-metrics 2.x's own.
+import type { CollectionResult, InstrumentType, MetricData, MetricProducer, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import type { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { InstrumentKind, Registry } from './registry';
 import type { HistogramSeries, ScalarSeries } from './series';
 
-const TYPE: Record<InstrumentKind, InstrumentType> = {
-  counter: InstrumentType.COUNTER,
-  updowncounter: InstrumentType.UP_DOWN_COUNTER,
-  histogram: InstrumentType.HISTOGRAM,
-  gauge: InstrumentType.GAUGE,
-  observablecounter: InstrumentType.OBSERVABLE_COUNTER,
-  observableupdowncounter: InstrumentType.OBSERVABLE_UP_DOWN_COUNTER,
-  observablegauge: InstrumentType.OBSERVABLE_GAUGE,
-};
+const TYPE = {
+  counter: 'COUNTER',
+  updowncounter: 'UP_DOWN_COUNTER',
+  histogram: 'HISTOGRAM',
+  gauge: 'GAUGE',
+  observablecounter: 'OBSERVABLE_COUNTER',
+  observableupdowncounter: 'OBSERVABLE_UP_DOWN_COUNTER',
+  observablegauge: 'OBSERVABLE_GAUGE',
+} as unknown as Record<InstrumentKind, InstrumentType>;
+/** AggregationTemporality.CUMULATIVE */
+const CUMULATIVE = 1 as AggregationTemporality.CUMULATIVE;
+const DP_HISTOGRAM = 0 as DataPointType.HISTOGRAM;
+const DP_GAUGE = 2 as DataPointType.GAUGE;
+const DP_SUM = 3 as DataPointType.SUM;
 
 function hr(ms: number): HrTime {
   const s = Math.floor(ms / 1000);
@@ -56,8 +55,8 @@ export class RegistryMetricProducer implements MetricProducer {
         const boundaries = Array.from(rec.boundaries ?? []);
         md = {
           descriptor,
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.HISTOGRAM,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DP_HISTOGRAM,
           dataPoints: (all as HistogramSeries[]).map((s) => ({
             attributes: s.attributes,
             startTime: start,
@@ -74,15 +73,15 @@ export class RegistryMetricProducer implements MetricProducer {
       } else if (rec.promKind === 'gauge' && (rec.kind === 'gauge' || rec.kind === 'observablegauge')) {
         md = {
           descriptor,
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.GAUGE,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DP_GAUGE,
           dataPoints: (all as ScalarSeries[]).map((s) => ({ attributes: s.attributes, startTime: start, endTime: end, value: s.value })),
         };
       } else {
         md = {
           descriptor,
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.SUM,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DP_SUM,
           isMonotonic: rec.monotonic,
           dataPoints: (all as ScalarSeries[]).map((s) => ({ attributes: s.attributes, startTime: start, endTime: end, value: s.value })),
         };
@@ -90,7 +89,7 @@ export class RegistryMetricProducer implements MetricProducer {
       sm.metrics.push(md);
     }
     return {
-      resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [...scopes.values()] },
+      resourceMetrics: { resource: require('@opentelemetry/resources').resourceFromAttributes({}), scopeMetrics: [...scopes.values()] },
       errors: [],
     };
   }

@@ -111,3 +111,24 @@ test('invalid configuration fails loudly naming the setting', () => {
   assert.throws(() => new Registry({ cardinalityLimit: 0 }), /cardinalityLimit/);
   assert.throws(() => new Registry({ buckets: { x: [2, 1] } }), /buckets\["x"\]/);
 });
+
+test('the producer uses sdk-metrics enum values without loading sdk-metrics at start-up', async () => {
+  const sm = await import('@opentelemetry/sdk-metrics');
+  const r = new Registry();
+  const m = r.getMeter('s');
+  m.createCounter('c').add(1);
+  m.createUpDownCounter('u').add(1);
+  m.createHistogram('h').record(1);
+  m.createGauge('g').record(1);
+  const { resourceMetrics } = await new RegistryMetricProducer(r).collect();
+  const by = Object.fromEntries(resourceMetrics.scopeMetrics[0].metrics.map((x) => [x.descriptor.name, x]));
+  assert.equal(by.c.dataPointType, sm.DataPointType.SUM);
+  assert.equal(by.c.aggregationTemporality, sm.AggregationTemporality.CUMULATIVE);
+  assert.equal(by.c.descriptor.type, sm.InstrumentType.COUNTER);
+  assert.equal(by.u.descriptor.type, sm.InstrumentType.UP_DOWN_COUNTER);
+  assert.equal(by.h.dataPointType, sm.DataPointType.HISTOGRAM);
+  assert.equal(by.g.dataPointType, sm.DataPointType.GAUGE);
+  const { spawnSync } = await import('node:child_process');
+  const out = spawnSync(process.execPath, ['-e', 'require("@agentmeter/core"); console.log(Object.keys(require.cache).some((k) => k.includes("sdk-metrics")))'], { encoding: 'utf8' });
+  assert.equal(out.stdout.trim(), 'false');
+});

@@ -56,10 +56,9 @@ for (const mode of ['hang', '500']) {
   });
 }
 
-// Known gap (reported to the lead, packages/sdk/src/start.ts): failed OTLP exports go to
-// OpenTelemetry's global error handler (diag.error, silent without a diag logger), not to
-// agentmeter:diagnostic. Tracked as a todo so it shows in the test output until fixed.
-test('a failing OTLP export is reported once on agentmeter:diagnostic (process warning)', { todo: 'start.ts does not report OTLP export failures yet' }, async () => {
+// Regression: failed OTLP exports went only to OpenTelemetry's global error handler
+// (silent without a diag logger); start.ts now reports them once on agentmeter:diagnostic.
+test('a failing OTLP export is reported once on agentmeter:diagnostic (process warning)', async () => {
   const rx = await startOtlpReceiver('500');
   const app = startNode(['--require', '@agentmeter/sdk/register', fixture('otlp-app.cjs')], {
     env: { AGENTMETER_METRICS_PORT: '0', AGENTMETER_OTLP_ENDPOINT: rx.url, AGENTMETER_OTLP_INTERVAL: '200' },

@@ -12,6 +12,9 @@ export interface Diagnostic {
 
 const channel = dc.channel(DIAGNOSTIC_CHANNEL);
 const MAX_KEYS = 1000;
+/** Distinct keys per code: one flood (say unpriced model names from requests) cannot use up the budget of the others. */
+const MAX_KEYS_PER_CODE = 50;
+const perCode = new Map<string, number>();
 const seen = new Set<string>();
 let saturated = false;
 let emitWarnings = true;
@@ -32,7 +35,13 @@ export function setDiagnosticWarnings(enabled: boolean): void {
 export function report(code: string, key: string, message: string): void {
   const k = code + '\u0000' + key;
   if (seen.has(k)) return;
-  if (seen.size >= MAX_KEYS) {
+  const n = perCode.get(code) ?? 0;
+  if (n > MAX_KEYS_PER_CODE) return;
+  perCode.set(code, n + 1);
+  if (n === MAX_KEYS_PER_CODE) {
+    message = `more than ${MAX_KEYS_PER_CODE} distinct ${code} diagnostics; further ones are suppressed`;
+    code = 'AGENTMETER_DIAGNOSTICS_SUPPRESSED';
+  } else if (seen.size >= MAX_KEYS) {
     if (saturated) return;
     saturated = true;
     code = 'AGENTMETER_DIAGNOSTICS_SATURATED';
@@ -53,5 +62,6 @@ export function report(code: string, key: string, message: string): void {
 /** Forget which diagnostics were already reported (tests). */
 export function resetDiagnostics(): void {
   seen.clear();
+  perCode.clear();
   saturated = false;
 }

@@ -121,6 +121,11 @@ export class CostTracker {
         return r;
       }
       if (!r.priced && r.reason === 'no_usage') return r;
+      if (r.priced && !(r.cost.usd >= 0 && r.cost.usd < Infinity)) {
+        // e.g. Number.MAX_VALUE tokens: an infinite cost would poison the totals for good
+        report('AGENTMETER_INVALID_VALUE', 'cost-non-finite', `cost: dropped a call whose cost is not a finite number (${r.cost.usd})`);
+        return { priced: false, reason: 'invalid', detail: 'cost is not a finite number' };
+      }
       if (typeof event.provider !== 'string' || typeof event.operation !== 'string') {
         report('AGENTMETER_INVALID_VALUE', 'cost-event-attrs', 'cost: dropped a GenAI usage event without string operation and provider');
         return { priced: false, reason: 'invalid', detail: 'operation and provider must be strings' };

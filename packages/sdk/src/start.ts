@@ -9,6 +9,8 @@ import { enableInstrumentations, type Enabled } from './instrumentations';
 import { createMetricsHandler, startMetricsServer } from './server';
 
 const GLOBAL_KEY = Symbol.for('agentmeter.sdk.handle');
+/** Longest the SIGTERM handler waits for the final OTLP export. */
+const SIGTERM_FLUSH_MS = 5000;
 
 /** What `start()` returns. */
 export interface AgentmeterHandle {
@@ -109,8 +111,18 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
     const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');
     const { resourceFromAttributes } = require('@opentelemetry/resources');
+    const exporter = new OTLPMetricExporter({ url: config.otlp.endpoint, headers: config.otlp.headers });
+    // Failed exports go to OpenTelemetry's global error handler, silent by default:
+    // report them (once per cause) on agentmeter's diagnostic channel instead.
+    const exportOnce = exporter.export.bind(exporter);
+    exporter.export = (metrics: unknown, done: (r: { code: number; error?: Error }) => void) =>
+      exportOnce(metrics, (result: { code: number; error?: Error }) => {
+        if (result.code !== 0)
+          report('AGENTMETER_OTLP_FAILED', 'export', `OTLP export to ${config.otlp!.endpoint} failed: ${result.error?.message ?? 'unknown error'}`);
+        done(result);
+      });
     const reader = new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: config.otlp.endpoint, headers: config.otlp.headers }),
+      exporter,
       exportIntervalMillis: config.otlp.intervalMillis ?? 15_000,
       metricProducers: [new RegistryMetricProducer(registry)],
     });
@@ -163,11 +175,19 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = handle;
 
   if (otlp) {
+    // SIGTERM: flush the last OTLP export, at most SIGTERM_FLUSH_MS, then let the signal
+    // do what it would have done (exit, unless the app handles SIGTERM itself).
     const onSigterm = () => {
       process.removeListener('SIGTERM', onSigterm);
-      const t = setTimeout(() => undefined, 5000);
-      handle.shutdown().finally(() => {
-        clearTimeout(t);
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          report('AGENTMETER_OTLP_FAILED', 'sigterm', `OTLP flush on SIGTERM did not finish within ${SIGTERM_FLUSH_MS} ms; exiting without it`);
+          resolve();
+        }, SIGTERM_FLUSH_MS);
+      });
+      Promise.race([handle.shutdown(), cap]).finally(() => {
+        clearTimeout(timer);
         if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
       });
     };

@@ -132,8 +132,16 @@ test('every dashboard panel query evaluates against a real Prometheus with the g
   );
   assert.deepEqual(rules.map((g) => g.name).sort(), ['agentmeter.genai', 'agentmeter.recording', 'agentmeter.service']);
   for (const g of rules) for (const r of g.rules) assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
-  const recorded = await prom.query(RECORDED.llmCalls);
-  assert.ok(recorded.data.result.some((s) => s.metric.job === JOB && Number(s.value[1]) > 0), JSON.stringify(recorded));
+  // a recording rule over rate() needs two scrapes inside its window after its first
+  // evaluation: wait for it rather than reading it once
+  const recorded = await waitFor(
+    async () => {
+      const r = await prom.query(RECORDED.llmCalls);
+      return r.data.result.some((s) => s.metric.job === JOB && Number(s.value[1]) > 0) ? r : undefined;
+    },
+    { timeout: 30_000, what: `${RECORDED.llmCalls} > 0` },
+  );
+  assert.ok(recorded.data.result.length > 0);
   // the breaker was open all along: its alert is pending or firing
   const alerts = (await prom.api('/api/v1/alerts')).data.alerts;
   assert.ok(alerts.some((a) => a.labels.alertname === 'CircuitBreakerOpen' && a.labels.gen_ai_provider_name === 'anthropic'), JSON.stringify(alerts));

@@ -5,7 +5,7 @@
 # on Node 22 and 24 (installed from npm into a temp prefix).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export TURBO_TELEMETRY_DISABLED=1 NODE_NO_WARNINGS=1
+export TURBO_TELEMETRY_DISABLED=1
 
 need_apt=()
 command -v prometheus >/dev/null || need_apt+=(prometheus)

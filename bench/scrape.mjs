@@ -6,7 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import promClient from 'prom-client';
-import { Registry, serialize, serializeAsync, RegistryMetricProducer } from '@agentmeter/core';
+import { Registry, serialize, serializeAsync, serializeChunks, RegistryMetricProducer } from '@agentmeter/core';
 import { SMALL, bytes, fmt, header, median, pick, ratio, result, table, sleep } from './lib/common.mjs';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -170,11 +170,17 @@ async function blocking(fn) {
   await sleep(5);
   h.disable();
   clearInterval(iv);
-  return { total, maxGap, loopMax: h.max / 1e6, size: Buffer.byteLength(out) };
+  return { total, maxGap, loopMax: h.max / 1e6, size: typeof out === 'number' ? out : Buffer.byteLength(out) };
 }
 
 const bigImpls = {
-  'agentmeter serializeAsync': () => serializeAsync(big, { resource: RESOURCE }),
+  // what agentmeter's /metrics does: stream flat chunks to the socket (here: count their bytes)
+  'agentmeter serializeChunks (/metrics streams these)': async () => {
+    let n = 0;
+    for await (const chunk of serializeChunks(big, { resource: RESOURCE })) n += Buffer.byteLength(chunk);
+    return n;
+  },
+  'agentmeter serializeAsync (one string)': () => serializeAsync(big, { resource: RESOURCE }),
   'agentmeter serialize (sync)': async () => serialize(big, { resource: RESOURCE }),
   'prom-client register.metrics()': () => promBig.metrics(),
 };
@@ -204,6 +210,6 @@ result('scrape', {
   goals: [
     { goal: `3. serialise ${SERIES / 1000}k series vs prom-client`, measured: `${fmt(a, 1)} ms vs ${fmt(p, 1)} ms (${ratio(a, p)})`, target: '<= 0.50x', met: a <= 0.5 * p },
     { goal: `3. output size vs prom-client`, measured: `${sameData} B vs ${sizes[P]} B without target_info (${ratio(sameData, sizes[P])}); ${sizes['agentmeter serialize'] - sameData} B of target_info on top`, target: '<= 1.00x', met: sameData <= sizes[P] },
-    { goal: `3. ${Math.round(bigSeries / 1000)}k series serializeAsync, longest event-loop block`, measured: `${fmt(asyncBlock, 1)} ms`, target: '<= 100 ms', met: asyncBlock <= 100 },
+    { goal: `3. ${Math.round(bigSeries / 1000)}k series served by /metrics (serializeChunks), longest event-loop block`, measured: `${fmt(asyncBlock, 1)} ms`, target: '<= 100 ms', met: asyncBlock <= 100 },
   ],
 });

@@ -195,26 +195,7 @@ export class ToolMetrics {
         errorType: failed ? errorTypeOf(err) : undefined,
       });
     };
-    let result: T;
-    try {
-      result = fn();
-    } catch (err) {
-      done(err, true);
-      throw err;
-    }
-    if (isThenable(result)) {
-      try {
-        (result as PromiseLike<unknown>).then(
-          () => done(),
-          (err) => done(err, true),
-        );
-      } catch {
-        // a hostile thenable: not measured
-      }
-    } else {
-      done();
-    }
-    return result;
+    return settle(fn, done, false);
   }
 
   /**
@@ -259,25 +240,7 @@ export class ToolMetrics {
         errorType: failed ? errorTypeOf(err) : undefined,
       });
     };
-    let result: T;
-    try {
-      result = runs.run(run, fn, run);
-    } catch (err) {
-      done(err, true);
-      throw err;
-    }
-    if (isThenable(result)) {
-      try {
-        (result as PromiseLike<unknown>).then(
-          () => done(),
-          (err) => done(err, true),
-        );
-      } catch {
-        done();
-      }
-    } else {
-      done();
-    }
+    const result = settle(() => runs.run(run, fn, run), done, true);
     return result;
   }
 }
@@ -306,4 +269,32 @@ export function recordAgentRun(r: AgentRunRecord): void {
 /** Run `fn` as one agent run and record it. See ToolMetrics.trackAgentRun. */
 export function trackAgentRun<T>(attrs: AgentRunAttributes, fn: (run: AgentRun) => T): T {
   return defaultToolMetrics().trackAgentRun(attrs, fn);
+}
+
+/**
+ * Call `call` and run `done` once when it has finished: at once for a value or a throw
+ * (rethrown), at settlement for a promise (returned unchanged). A thenable whose `then`
+ * throws is measured at once when `measureHostile`, else not at all.
+ */
+function settle<T>(call: () => T, done: (err?: unknown, failed?: boolean) => void, measureHostile: boolean): T {
+  let result: T;
+  try {
+    result = call();
+  } catch (err) {
+    done(err, true);
+    throw err;
+  }
+  if (isThenable(result)) {
+    try {
+      (result as PromiseLike<unknown>).then(
+        () => done(),
+        (err) => done(err, true),
+      );
+    } catch {
+      if (measureHostile) done();
+    }
+  } else {
+    done();
+  }
+  return result;
 }

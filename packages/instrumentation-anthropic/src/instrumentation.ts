@@ -7,14 +7,18 @@ import {
   anthropicAdapter,
   getDefaultLlmRecorder,
   nowSeconds,
+  findClientClass,
   observeClientPromise,
+  patchClientPrototypes,
+  unpatchClientPrototypes,
+  type ClientMethod,
   runRecordedGenAiCall,
   wrapClientStream,
   type LlmCallAttributes,
 } from '@agentmeter/llm';
 import { GEN_AI_PROVIDER_NAME_VALUES } from '@agentmeter/semconv';
 import type { AnthropicInstrumentationConfig } from './types';
-import type { PatchTarget, PatchedPrototype } from './internal-types';
+import type { PatchTarget } from './internal-types';
 import { MODULE_NAME, PATCH_TARGETS, SUPPORTED_VERSIONS } from './semconv';
 
 /** Instrumentation (scope) name. */
@@ -25,26 +29,7 @@ export const PACKAGE_VERSION = '0.1.0';
 /** Own property of a patched prototype holding the original methods (the once-only guard). */
 export const PATCHED = Symbol.for('agentmeter.instrumentation-anthropic.patched');
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-function resolveClientClass(moduleExports: unknown): Record<string, unknown> | undefined {
-  const m = moduleExports as Record<string, unknown> | undefined;
-  if (!m) return undefined;
-  const candidates = [m.Anthropic, (m.default as Record<string, unknown> | undefined)?.Anthropic, m.default, m];
-  for (const c of candidates) {
-    if (typeof c === 'function' && (c as unknown as Record<string, unknown>).Messages) return c as unknown as Record<string, unknown>;
-  }
-  return undefined;
-}
-
-function resolvePrototype(client: Record<string, unknown>, path: readonly string[]): PatchedPrototype | undefined {
-  let c: unknown = client;
-  for (const p of path) {
-    c = (c as Record<string, unknown> | undefined)?.[p];
-    if (typeof c !== 'function') return undefined;
-  }
-  return (c as { prototype?: PatchedPrototype }).prototype;
-}
+const resolveClientClass = (moduleExports: unknown) => findClientClass(moduleExports, 'Anthropic', 'Messages');
 
 /**
  * Zero-code metrics for the `@anthropic-ai/sdk` client (CommonJS and ESM builds, each
@@ -103,19 +88,9 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
         report('AGENTMETER_INSTRUMENTATION_UNSUPPORTED', 'anthropic.exports', '@anthropic-ai/sdk: client class not found in module exports; not instrumented');
         return;
       }
-      for (const target of PATCH_TARGETS) {
-        const proto = resolvePrototype(client, target.path);
-        if (!proto || typeof proto[target.method] !== 'function') continue;
-        let originals = Object.prototype.hasOwnProperty.call(proto, PATCHED) ? (proto[PATCHED] as Record<string, AnyFn>) : undefined;
-        if (originals?.[target.method]) continue; // already patched (once per build)
-        if (!originals) {
-          originals = {};
-          Object.defineProperty(proto, PATCHED, { value: originals, enumerable: false, configurable: true });
-        }
-        const original = proto[target.method] as AnyFn;
-        originals[target.method] = original;
-        proto[target.method] = target.mode === 'record' ? this.wrapRecord(original, target) : this.wrapMark(original);
-      }
+      patchClientPrototypes(client, PATCH_TARGETS, PATCHED, (original, target) =>
+        target.mode === 'record' ? this.wrapRecord(original, target) : this.wrapMark(original),
+      );
     } catch (e) {
       report('AGENTMETER_INSTRUMENTATION_FAILED', 'anthropic.patch', `@anthropic-ai/sdk: patching failed: ${String(e)}`);
     }
@@ -124,19 +99,10 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   private unpatchExports(moduleExports: unknown): void {
     const client = resolveClientClass(moduleExports);
     if (!client) return;
-    for (const target of PATCH_TARGETS) {
-      const proto = resolvePrototype(client, target.path);
-      if (!proto || !Object.prototype.hasOwnProperty.call(proto, PATCHED)) continue;
-      const originals = proto[PATCHED] as Record<string, AnyFn>;
-      const original = originals[target.method];
-      if (original) {
-        proto[target.method] = original;
-        delete originals[target.method];
-      }
-    }
+    unpatchClientPrototypes(client, PATCH_TARGETS, PATCHED);
   }
 
-  private wrapMark(original: AnyFn): AnyFn {
+  private wrapMark(original: ClientMethod): ClientMethod {
     const instrumentation = this;
     return function agentmeterAnthropicHelper(this: unknown, ...args: unknown[]): unknown {
       if (!instrumentation.isEnabled()) return original.apply(this, args);
@@ -144,7 +110,7 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
     };
   }
 
-  private wrapRecord(original: AnyFn, target: PatchTarget): AnyFn {
+  private wrapRecord(original: ClientMethod, target: PatchTarget): ClientMethod {
     const instrumentation = this;
     return function agentmeterAnthropic(this: unknown, ...args: unknown[]): unknown {
       if (!instrumentation.isEnabled()) return original.apply(this, args);

@@ -14,5 +14,3 @@ export interface PatchTarget {
   readonly mode: PatchMode;
 }
 
-/** The patched prototype keeps its originals under a symbol (the once-only guard). */
-export type PatchedPrototype = Record<string | symbol, unknown>;

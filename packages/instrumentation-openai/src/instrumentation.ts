@@ -6,7 +6,11 @@ import {
   LlmStreamObserver,
   getDefaultLlmRecorder,
   nowSeconds,
+  findClientClass,
   observeClientPromise,
+  patchClientPrototypes,
+  unpatchClientPrototypes,
+  type ClientMethod,
   openaiAdapter,
   runRecordedGenAiCall,
   wrapClientStream,
@@ -15,7 +19,7 @@ import {
 import { SpeechRecorder, countCharacters, getDefaultSpeechRecorder, transcriptionUsage } from '@agentmeter/speech';
 import { GEN_AI_PROVIDER_NAME_VALUES } from '@agentmeter/semconv';
 import type { OpenAIInstrumentationConfig } from './types';
-import type { PatchTarget, PatchedPrototype, ResourceLike } from './internal-types';
+import type { PatchTarget, ResourceLike } from './internal-types';
 import { MODULE_NAME, PATCH_TARGETS, PROVIDER_BY_HOST, SUPPORTED_VERSIONS } from './semconv';
 
 /** Instrumentation (scope) name. */
@@ -26,26 +30,7 @@ export const PACKAGE_VERSION = '0.1.0';
 /** Own property of a patched prototype holding the original methods (the once-only guard). */
 export const PATCHED = Symbol.for('agentmeter.instrumentation-openai.patched');
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-function resolveClientClass(moduleExports: unknown): Record<string, unknown> | undefined {
-  const m = moduleExports as Record<string, unknown> | undefined;
-  if (!m) return undefined;
-  const candidates = [m.OpenAI, (m.default as Record<string, unknown> | undefined)?.OpenAI, m.default, m];
-  for (const c of candidates) {
-    if (typeof c === 'function' && (c as unknown as Record<string, unknown>).Chat) return c as unknown as Record<string, unknown>;
-  }
-  return undefined;
-}
-
-function resolvePrototype(client: Record<string, unknown>, path: readonly string[]): PatchedPrototype | undefined {
-  let c: unknown = client;
-  for (const p of path) {
-    c = (c as Record<string, unknown> | undefined)?.[p];
-    if (typeof c !== 'function') return undefined;
-  }
-  return (c as { prototype?: PatchedPrototype }).prototype;
-}
+const resolveClientClass = (moduleExports: unknown) => findClientClass(moduleExports, 'OpenAI', 'Chat');
 
 const providerCache = new WeakMap<object, string>();
 
@@ -113,19 +98,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         report('AGENTMETER_INSTRUMENTATION_UNSUPPORTED', 'openai.exports', 'openai: client class not found in module exports; not instrumented');
         return;
       }
-      for (const target of PATCH_TARGETS) {
-        const proto = resolvePrototype(client, target.path);
-        if (!proto || typeof proto[target.method] !== 'function') continue;
-        let originals = Object.prototype.hasOwnProperty.call(proto, PATCHED) ? (proto[PATCHED] as Record<string, AnyFn>) : undefined;
-        if (originals?.[target.method]) continue; // already patched (once per build)
-        if (!originals) {
-          originals = {};
-          Object.defineProperty(proto, PATCHED, { value: originals, enumerable: false, configurable: true });
-        }
-        const original = proto[target.method] as AnyFn;
-        originals[target.method] = original;
-        proto[target.method] = this.wrap(original, target);
-      }
+      patchClientPrototypes(client, PATCH_TARGETS, PATCHED, (original, target) => this.wrap(original, target));
     } catch (e) {
       report('AGENTMETER_INSTRUMENTATION_FAILED', 'openai.patch', `openai: patching failed: ${String(e)}`);
     }
@@ -134,16 +107,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   private unpatchExports(moduleExports: unknown): void {
     const client = resolveClientClass(moduleExports);
     if (!client) return;
-    for (const target of PATCH_TARGETS) {
-      const proto = resolvePrototype(client, target.path);
-      if (!proto || !Object.prototype.hasOwnProperty.call(proto, PATCHED)) continue;
-      const originals = proto[PATCHED] as Record<string, AnyFn>;
-      const original = originals[target.method];
-      if (original) {
-        proto[target.method] = original;
-        delete originals[target.method];
-      }
-    }
+    unpatchClientPrototypes(client, PATCH_TARGETS, PATCHED);
   }
 
   private providerOf(resource: ResourceLike): string {
@@ -168,7 +132,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     return provider;
   }
 
-  private wrap(original: AnyFn, target: PatchTarget): AnyFn {
+  private wrap(original: ClientMethod, target: PatchTarget): ClientMethod {
     const instrumentation = this;
     return function agentmeterOpenAI(this: unknown, ...args: unknown[]): unknown {
       if (!instrumentation.isEnabled()) return original.apply(this, args);

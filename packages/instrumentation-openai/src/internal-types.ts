@@ -11,8 +11,6 @@ export interface PatchTarget {
   readonly kind: CallKind;
 }
 
-/** The patched prototype keeps its originals under a symbol (the once-only guard). */
-export type PatchedPrototype = Record<string | symbol, unknown>;
 
 /** The slice of a Stainless resource instance the wrapper reads. */
 export interface ResourceLike {

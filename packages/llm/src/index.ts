@@ -17,3 +17,5 @@ export { runRecordedGenAiCall, isRecordedGenAiCall, spanEnclosedRecordedCall, is
 export { ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC, ATTR_GEN_AI_USAGE_PROMPT_TOKENS, ATTR_GEN_AI_USAGE_COMPLETION_TOKENS, ATTR_GEN_AI_SYSTEM, ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ATTR_OPENINFERENCE_LLM_MODEL_NAME, ATTR_OPENINFERENCE_LLM_PROVIDER, ATTR_OPENINFERENCE_LLM_SYSTEM, ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT, ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION, ATTR_OPENINFERENCE_SPAN_KIND } from './semconv';
 export { observeClientPromise, wrapClientStream } from './client-promise';
 export type { ClientPromiseObserver } from './client-promise';
+export { findClientClass, patchClientPrototypes, unpatchClientPrototypes } from './client-patch';
+export type { ClientMethod, ClientPatchTarget } from './client-patch';

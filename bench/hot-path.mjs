@@ -1,13 +1,12 @@
 // Hot path: counter add and histogram record with 3 attributes (14 bucket boundaries),
 // agentmeter vs prom-client vs OpenTelemetry sdk-metrics, in one process, with mitata.
 //   node bench/hot-path.mjs [--small]
-import { measure, do_not_optimize } from 'mitata';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import promClient from 'prom-client';
 import { Registry } from '@agentmeter/core';
-import { SMALL, fmt, header, median, pick, ratio, result, table } from './lib/common.mjs';
+import { fmt, header, measureCases, median, ratio, result, table } from './lib/common.mjs';
 
 header('Hot path', 'ns per operation (median of mitata samples), 3 attributes per call from 24 distinct sets, a fresh attribute object per call.');
 
@@ -116,20 +115,8 @@ const cases = {
   },
 };
 
-const opts = SMALL
-  ? { min_cpu_time: 5e6, max_samples: 200, warmup_samples: 2, min_samples: 5 }
-  : { min_cpu_time: 1000e6, max_samples: 1e9 };
-const ROUNDS = pick(3, 1); // interleaved rounds; the reported value is the median of the rounds' medians
-
-const ns = {};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [kind, fns] of Object.entries(cases)) {
-    for (const [name, fn] of Object.entries(fns)) {
-      const stats = await measure(() => do_not_optimize(fn()), opts);
-      ((ns[kind] ??= {})[name] ??= []).push(stats.p50 / OPS);
-    }
-  }
-}
+// interleaved rounds; the reported value is the median of the rounds' medians
+const ns = await measureCases(cases, { ops: OPS, minCpuNs: 1000e6 });
 
 // sanity: the series exist (the work was not optimised away) and the global path reached agentmeter
 const aSeries = registry.get('req').store.size;

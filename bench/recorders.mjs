@@ -5,7 +5,6 @@
 //   tool call  = duration histogram (tool name, type)
 //   cache op   = operations counter (cache, operation, result)
 //   node bench/recorders.mjs [--small]
-import { measure, do_not_optimize } from 'mitata';
 import { metrics } from '@opentelemetry/api';
 import promClient from 'prom-client';
 import { Registry } from '@agentmeter/core';
@@ -14,7 +13,7 @@ import { recordToolCall } from '@agentmeter/tools';
 import { recordCacheOperation } from '@agentmeter/cache';
 import { setDiagnosticWarnings } from '@agentmeter/api';
 import { BUCKETS_GEN_AI_DURATION, BUCKETS_GEN_AI_TOKENS } from '@agentmeter/semconv';
-import { SMALL, fmt, header, median, pick, ratio, result, table } from './lib/common.mjs';
+import { fmt, header, measureCases, median, ratio, result, table } from './lib/common.mjs';
 
 header('Recorders', 'ns per recorded call (median of mitata samples), 8 models x 2 providers rotating.');
 setDiagnosticWarnings(false);
@@ -67,17 +66,7 @@ const cases = {
   },
 };
 
-const opts = SMALL ? { min_cpu_time: 5e6, max_samples: 200, warmup_samples: 2, min_samples: 5 } : { min_cpu_time: 500e6, max_samples: 1e9 };
-const ROUNDS = pick(3, 1);
-const ns = {};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [kind, fns] of Object.entries(cases)) {
-    for (const [name, fn] of Object.entries(fns)) {
-      const stats = await measure(() => do_not_optimize(fn()), opts);
-      ((ns[kind] ??= {})[name] ??= []).push(stats.p50 / OPS);
-    }
-  }
-}
+const ns = await measureCases(cases, { ops: OPS, minCpuNs: 500e6 });
 if (!registry.get('gen_ai.client.operation.duration') || registry.get('gen_ai.client.operation.duration').store.size !== 8) throw new Error('LLM series missing: the work was not recorded');
 
 const goals = [];

@@ -1,5 +1,6 @@
 // Shared helpers for the bench scripts: size switch, tables, results, versions.
 import { createRequire } from 'node:module';
+import { measure, do_not_optimize } from 'mitata';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -87,4 +88,23 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function gc() {
   if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
   for (let i = 0; i < 4; i++) globalThis.gc();
+}
+
+/**
+ * Measure every case with mitata in interleaved rounds (3, or 1 with --small), each case
+ * a function doing `ops` operations. Returns { [group]: { [name]: [ns per op, per round] } };
+ * report the median of the rounds.
+ */
+export async function measureCases(cases, { ops, minCpuNs }) {
+  const opts = SMALL ? { min_cpu_time: 5e6, max_samples: 200, warmup_samples: 2, min_samples: 5 } : { min_cpu_time: minCpuNs, max_samples: 1e9 };
+  const ns = {};
+  for (let round = 0, rounds = pick(3, 1); round < rounds; round++) {
+    for (const [group, fns] of Object.entries(cases)) {
+      for (const [name, fn] of Object.entries(fns)) {
+        const stats = await measure(() => do_not_optimize(fn()), opts);
+        ((ns[group] ??= {})[name] ??= []).push(stats.p50 / ops);
+      }
+    }
+  }
+  return ns;
 }

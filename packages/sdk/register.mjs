@@ -2,13 +2,27 @@
 // Registers import-in-the-middle's loader hook (only for the modules agentmeter patches)
 // before the app loads, so ESM imports of pg, ws, openai and @anthropic-ai/sdk are
 // instrumented, then starts agentmeter through the CommonJS preload (once per process).
+//
+// Where Node's synchronous, in-thread `module.registerHooks()` can run the loader
+// (Node >= 22.22.3, >= 24.11.1, >= 26), it is used: `module.register()` is deprecated
+// there (DEP0205 on Node 26) and costs a loader thread. Older 22.x lines keep
+// `module.register()`, which they do not deprecate.
 import { createRequire, register } from 'node:module';
 
+const require = createRequire(import.meta.url);
 const KEY = Symbol.for('agentmeter.sdk.esm-hook');
+const include = ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk'];
 if (!globalThis[KEY] && !/^(0|false|no|off)$/i.test(process.env.AGENTMETER_ENABLED ?? '')) {
   globalThis[KEY] = true;
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
-    data: { include: ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk'] },
+  const iitm = require.resolve('import-in-the-middle/package.json', {
+    paths: [require.resolve('@opentelemetry/instrumentation')],
   });
+  const { supportsSyncHooks } = await import(new URL('supports-sync-hooks.mjs', `file://${iitm}`).href);
+  if (supportsSyncHooks()) {
+    const { register: registerSync } = await import(new URL('register-hooks.mjs', `file://${iitm}`).href);
+    registerSync({ include });
+  } else {
+    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include } });
+  }
 }
-createRequire(import.meta.url)('./dist/register.js');
+require('./dist/register.js');

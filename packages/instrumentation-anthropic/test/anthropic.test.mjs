@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';

@@ -4,7 +4,7 @@ import type { PatchTarget } from './internal-types';
 /** npm package this instrumentation patches. */
 export const MODULE_NAME = 'openai';
 /** openai versions the module definition accepts (6.49.0 is tested). */
-export const SUPPORTED_VERSIONS = ['>=4.0.0 <7'];
+export const SUPPORTED_VERSIONS = ['>=4.0.0 <8'];
 
 /** Methods patched, relative to the exported `OpenAI` class. */
 export const PATCH_TARGETS: readonly PatchTarget[] = [

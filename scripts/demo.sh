@@ -2,7 +2,7 @@
 # Quick start: install, build, and run the demo app instrumented by agentmeter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NODE_NO_WARNINGS=1
+source scripts/ensure-node.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

@@ -34,7 +34,7 @@ import {
 export type HrTimeLike = readonly [number, number];
 
 /**
- * The part of an ended span (sdk-trace-base `ReadableSpan`) the processor reads; typed
+ * The part of an ended span (sdk-trace `ReadableSpan`) the processor reads; typed
  * structurally so @agentmeter/llm needs no tracing SDK at runtime.
  */
 export interface ReadableSpanLike {
@@ -46,7 +46,7 @@ export interface ReadableSpanLike {
   readonly status?: { readonly code: number };
 }
 
-/** The SpanProcessor interface of `@opentelemetry/sdk-trace-base` 1.x/2.x, structurally. */
+/** The SpanProcessor interface of `@opentelemetry/sdk-trace-base` 1.x/2.x and `@opentelemetry/sdk-trace` 3.x, structurally. */
 export interface SpanProcessorLike {
   onStart(span: object, parentContext: Context): void;
   onEnd(span: ReadableSpanLike): void;
@@ -92,7 +92,7 @@ function hrSeconds(t: HrTimeLike | undefined): number | undefined {
  * `runRecordedGenAiCall`): a span started while the instrumented client method runs, or in
  * the OpenTelemetry context it sets, or an inference span that encloses it, is not
  * counted again. Register it on a tracer provider:
- * `new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor()] })`.
+ * `new TracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor()] })`.
  */
 export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
   private readonly recorder: LlmRecorder;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { SpanStatusCode } from '@opentelemetry/api';
 import Anthropic from '@anthropic-ai/sdk';
 import { Registry, serializeAsync } from '@agentmeter/core';
@@ -13,7 +13,7 @@ setDiagnosticWarnings(false);
 function setup() {
   const registry = new Registry();
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: registry }), new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: registry }), new SimpleSpanProcessor({ exporter })] });
   return { registry, exporter, provider };
 }
 

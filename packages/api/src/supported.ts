@@ -1,0 +1,26 @@
+import { satisfies, valid } from 'semver';
+import { report } from './diagnostics';
+
+/**
+ * Whether `version` of the npm package `moduleName` is in `range`, the range an
+ * instrumentation declares (its package.json `agentmeter.instruments`, generated into its
+ * version.ts). Outside the range the library is left unpatched and the user is told once
+ * per version, as a process warning (code `AGENTMETER_UNSUPPORTED_VERSION`) naming the
+ * package, its version and the supported range, never silently skipped. An unknown
+ * version (a manual patch of an object with no package.json) is taken as supported.
+ * Never throws.
+ */
+export function checkSupportedVersion(moduleName: string, version: string | undefined, range: string): boolean {
+  try {
+    if (version === undefined || valid(version) === null) return true;
+    if (satisfies(version, range, { includePrerelease: true })) return true;
+    report(
+      'AGENTMETER_UNSUPPORTED_VERSION',
+      `${moduleName}@${version}`,
+      `${moduleName} ${version} is outside the supported range ${range}; it is not instrumented (no metrics from it). Use a version in the range, or report the version you need.`,
+    );
+    return false;
+  } catch {
+    return true;
+  }
+}

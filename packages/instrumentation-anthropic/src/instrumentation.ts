@@ -1,6 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { report } from '@agentmeter/api';
+import { checkSupportedVersion, report } from '@agentmeter/api';
 import {
   LlmRecorder,
   LlmStreamObserver,
@@ -21,10 +21,8 @@ import type { AnthropicInstrumentationConfig } from './types';
 import type { PatchTarget } from './internal-types';
 import { MODULE_NAME, PATCH_TARGETS, SUPPORTED_VERSIONS } from './semconv';
 
-/** Instrumentation (scope) name. */
-export const PACKAGE_NAME = '@agentmeter/instrumentation-anthropic';
-/** Instrumentation version. */
-export const PACKAGE_VERSION = '0.1.0';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+export { PACKAGE_NAME, PACKAGE_VERSION };
 
 /** Own property of a patched prototype holding the original methods (the once-only guard). */
 export const PATCHED = Symbol.for('agentmeter.instrumentation-anthropic.patched');
@@ -59,9 +57,9 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
     return [
       new InstrumentationNodeModuleDefinition(
         MODULE_NAME,
-        SUPPORTED_VERSIONS,
-        (moduleExports: unknown) => {
-          this.patchExports(moduleExports);
+        ['*'], // every version is seen, so that one outside SUPPORTED_VERSIONS gets a warning
+        (moduleExports: unknown, moduleVersion?: string) => {
+          if (checkSupportedVersion(MODULE_NAME, moduleVersion, SUPPORTED_VERSIONS[0]!)) this.patchExports(moduleExports);
           return moduleExports;
         },
         (moduleExports: unknown) => {

@@ -1,12 +1,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
 import { AnthropicInstrumentation, PATCHED } from '@agentmeter/instrumentation-anthropic';
 import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+
+// The SDK's built-in OpenTelemetry tracing exists since 0.134 (the version matrix runs older ones too).
+const SDK_VERSION = JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@anthropic-ai/sdk')), 'package.json'), 'utf8')).version;
+const SDK_TRACES = Number(SDK_VERSION.split('.')[0]) >= 1 || Number(SDK_VERSION.split('.')[1]) >= 134;
 
 setDiagnosticWarnings(false);
 const registry = new Registry();
@@ -76,7 +82,7 @@ test('messages.create, stream:true and messages.stream() are recorded once each,
   assert.equal(llm.requests.filter((r) => r.model === 'claude-helper').length, 1);
 
   // the SDK's own spans exist, but the span processor skipped every call the instrumentation recorded
-  assert.ok(exporter.getFinishedSpans().length >= 6, 'Anthropic SDK emitted spans');
+  if (SDK_TRACES) assert.ok(exporter.getFinishedSpans().length >= 6, 'Anthropic SDK emitted spans');
   const spanOut = await serializeAsync(spanRegistry);
   assert.doesNotMatch(spanOut, /gen_ai_client_operation_duration_seconds_count/);
 });
@@ -91,6 +97,7 @@ test('patched once; disable() hands the calls over to the span processor (counte
     const out = await serializeAsync(registry);
     assert.doesNotMatch(out, /claude-after-disable/);
     const spanOut = await serializeAsync(spanRegistry);
+    if (!SDK_TRACES) return; // no built-in spans before 0.134: nothing to hand over to
     assert.match(spanOut, new RegExp(`^gen_ai_client_operation_duration_seconds_count\\{${L('claude-after-disable')}\\} 1$`, 'm'));
     assert.match(spanOut, new RegExp(`^gen_ai_client_token_usage_sum\\{${L('claude-after-disable')},gen_ai_token_type="input"\\} 35$`, 'm'));
   } finally {

@@ -1,10 +1,11 @@
+import { SUPPORTED_RANGES } from './version';
 import { GEN_AI_OPERATION_NAME_VALUES as OP } from '@agentmeter/semconv';
 import type { PatchTarget } from './internal-types';
 
 /** npm package this instrumentation patches. */
 export const MODULE_NAME = 'openai';
-/** openai versions the module definition accepts (6.49.0 is tested). */
-export const SUPPORTED_VERSIONS = ['>=4.0.0 <8'];
+/** openai versions instrumented (from package.json "agentmeter.instruments"); others get a warning. */
+export const SUPPORTED_VERSIONS: readonly string[] = Object.freeze([SUPPORTED_RANGES[MODULE_NAME]!]);
 
 /** Methods patched, relative to the exported `OpenAI` class. */
 export const PATCH_TARGETS: readonly PatchTarget[] = [

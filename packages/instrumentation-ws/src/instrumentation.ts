@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Attributes } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { createCatalogueInstrument, report } from '@agentmeter/api';
+import { checkSupportedVersion, createCatalogueInstrument, report } from '@agentmeter/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_SERVER_ADDRESS,
@@ -151,8 +151,9 @@ export class WsInstrumentation extends InstrumentationBase<WsInstrumentationConf
     return [
       new InstrumentationNodeModuleDefinition(
         'ws',
-        [...SUPPORTED_WS_VERSIONS],
-        (moduleExports: unknown) => this._patch(moduleExports),
+        ['*'], // every version is seen, so that one outside SUPPORTED_WS_VERSIONS gets a warning
+        (moduleExports: unknown, moduleVersion?: string) =>
+          checkSupportedVersion('ws', moduleVersion, SUPPORTED_WS_VERSIONS[0]!) ? this._patch(moduleExports) : moduleExports,
         (moduleExports: unknown) => this._unpatch(moduleExports),
       ),
     ];

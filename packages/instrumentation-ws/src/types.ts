@@ -1,3 +1,4 @@
+import { SUPPORTED_RANGES } from './version';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
 /** Configuration of {@link WsInstrumentation}. */
@@ -11,4 +12,4 @@ export interface WsInstrumentationConfig extends InstrumentationConfig {
 }
 
 /** The `ws` versions this instrumentation patches (semver ranges). */
-export const SUPPORTED_WS_VERSIONS: readonly string[] = Object.freeze(['>=7 <9']);
+export const SUPPORTED_WS_VERSIONS: readonly string[] = Object.freeze([SUPPORTED_RANGES.ws!]);

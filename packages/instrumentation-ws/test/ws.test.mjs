@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { Registry, serializeAsync } from '@agentmeter/core';
@@ -37,8 +39,8 @@ function closeServer(wss) {
 }
 
 test('declares the supported ws versions and patches the installed 8.x', () => {
-  assert.deepEqual([...SUPPORTED_WS_VERSIONS], ['>=7 <9']);
-  assert.match(require('ws/package.json').version, /^8\./);
+  assert.deepEqual([...SUPPORTED_WS_VERSIONS], ['>=8.2.0 <9']);
+  assert.match(JSON.parse(readFileSync(join(dirname(require.resolve('ws')), 'package.json'), 'utf8')).version, /^8\./);
   assert.equal(WebSocket.prototype[Symbol.for('agentmeter.ws.patched')], instrumentation);
 });
 

@@ -7,7 +7,8 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from '@agentmeter/semconv';
-import { report } from '@agentmeter/api';
+import { checkSupportedVersion, report } from '@agentmeter/api';
+import { SUPPORTED_RANGES } from './version';
 
 const ATTR_DB_NAMESPACE = 'db.namespace';
 const MAX_SCAN = 4096;
@@ -54,6 +55,14 @@ interface PgClientLike {
  * 0.76 puts the table only on spans). One record per query, whichever API form it used
  * (promise, callback, submittable).
  */
+function satisfiesPg(version: string, range: string): boolean {
+  try {
+    return (require('semver') as { satisfies(v: string, r: string): boolean }).satisfies(version, range);
+  } catch {
+    return true;
+  }
+}
+
 export function enablePgInstrumentation(provider: MeterProvider): { disable(): void } {
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
 
@@ -64,6 +73,22 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
 
     // instrumentation-pg's own duration record (without the table) is replaced by ours.
     recordOperationDuration(): void {}
+
+    // Every pg version is seen, so that one outside agentmeter's supported range (package.json
+    // "agentmeter.instruments") is left alone with a warning instead of silently.
+    init(): unknown {
+      type Def = { name: string; supportedVersions: string[]; patch?: (e: unknown, v?: string) => unknown; files?: Def[] };
+      const defs = super.init() as Def[];
+      const range = SUPPORTED_RANGES.pg!;
+      const guard = (d: Def, warn: boolean): void => {
+        const patch = d.patch;
+        d.supportedVersions = ['*'];
+        if (patch) d.patch = (e, v) => ((warn ? checkSupportedVersion('pg', v, range) : v === undefined || satisfiesPg(v, range)) ? patch.call(d, e, v) : e);
+        for (const f of d.files ?? []) guard(f, false);
+      };
+      for (const d of defs) if (d.name === 'pg') guard(d, true);
+      return defs;
+    }
 
     _getClientQueryPatch(): (original: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown {
       const otelPatch = super._getClientQueryPatch() as (original: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown;

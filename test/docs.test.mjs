@@ -1,5 +1,7 @@
-// Executes every ```mjs and ```cjs code block in docs/*.md and README.md: each must exit 0.
-// Blocks fenced as ```js, ```ts or ```bash are shown only.
+// Executes every ```mjs, ```cjs and ```ts code block in docs/*.md and README.md: each must
+// exit 0 (```ts runs as .mts through Node's type stripping; a ```ts block whose first line is
+// `// type-checked only` is only type-checked, by test/pack.test.mjs). Blocks fenced as
+// ```js or ```bash are shown only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -17,12 +19,14 @@ const docs = [
 ];
 for (const doc of docs) {
   const text = readFileSync(join(root, doc), 'utf8');
-  const re = /```(mjs|cjs)\n([\s\S]*?)```/g;
+  const re = /```(mjs|cjs|ts)\n([\s\S]*?)```/g;
   let m;
   let i = 0;
   while ((m = re.exec(text))) {
     const n = ++i;
-    const [, lang, code] = m;
+    const [, fence, code] = m;
+    if (fence === 'ts' && code.startsWith('// type-checked only')) continue;
+    const lang = fence === 'ts' ? 'mts' : fence;
     test(`${doc} snippet ${n} (${lang}) runs`, () => {
       const file = join(outDir, `${doc.replace(/[\/.]/g, '_')}-${n}.${lang}`);
       writeFileSync(file, code);

@@ -3,7 +3,7 @@
 // reports; cost per request (with a price override for the image model); assets
 // processed, their quality scores and published events as app-defined metrics.
 // No metrics code for HTTP, LLM calls or cost: run it under the agentmeter CLI:
-//   AGENTMETER_PRICES_FILE=prices.json npx agentmeter run --host 0.0.0.0 --port 9090 -- node server.mjs
+//   AGENTMETER_PRICES_FILE=prices.json npm exec --no -- agentmeter run --host 0.0.0.0 --port 9090 -- node server.mjs
 import http from 'node:http';
 import { metrics } from '@opentelemetry/api';
 import OpenAI from 'openai';

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
@@ -17,7 +17,7 @@ const Anthropic = createRequire(import.meta.url)('@anthropic-ai/sdk').Anthropic;
 // Anthropic SDK 1.x tracing on, with the span processor writing to a second registry
 const spanRegistry = new Registry();
 const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: spanRegistry }), new SimpleSpanProcessor(exporter)] });
+const tracerProvider = new TracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: spanRegistry }), new SimpleSpanProcessor({ exporter })] });
 
 let llm;
 let client;
@@ -57,18 +57,18 @@ test('messages.create, stream:true and messages.stream() are recorded once each,
 
   const out = await serializeAsync(registry);
   const line = (metric, labels, v) => assert.match(out, new RegExp(`^${metric}\\{${labels.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\} ${v}$`, 'm'), `${metric}{${labels}} ${v}\n${out}`);
-  line('gen_ai_client_operation_duration_seconds_count', L('claude-sonnet-4-5'), 1);
-  line('gen_ai_client_token_usage_sum', L('claude-sonnet-4-5') + ',gen_ai_token_type="input"', 35);
-  line('gen_ai_client_token_usage_sum', L('claude-sonnet-4-5') + ',gen_ai_token_type="output"', 8);
-  line('gen_ai_client_operation_duration_seconds_count', L('claude-with-response'), 1);
-  line('gen_ai_client_operation_time_to_first_chunk_seconds_count', L('claude-stream-slow'), 1);
-  line('gen_ai_client_operation_time_per_output_chunk_seconds_count', L('claude-stream-slow'), 3);
-  line('gen_ai_client_token_usage_sum', L('claude-stream-slow') + ',gen_ai_token_type="input"', 35);
-  line('gen_ai_client_token_usage_sum', L('claude-stream-slow') + ',gen_ai_token_type="output"', 8);
-  line('gen_ai_client_operation_duration_seconds_count', L('claude-helper'), 1);
-  line('gen_ai_client_operation_time_to_first_chunk_seconds_count', L('claude-helper'), 1);
-  line('gen_ai_client_operation_duration_seconds_count', 'error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-rate-limit"', 1);
-  line('gen_ai_client_operation_duration_seconds_count', 'error_type="server_error",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-server-error"', 1);
+  line('gen_ai_client_inference_duration_seconds_count', L('claude-sonnet-4-5'), 1);
+  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality=\"text\"', 35);
+  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality=\"text\"', 8);
+  line('gen_ai_client_inference_duration_seconds_count', L('claude-with-response'), 1);
+  line('gen_ai_client_inference_time_to_first_chunk_seconds_count', L('claude-stream-slow'), 1);
+  line('gen_ai_client_inference_time_per_output_chunk_seconds_count', L('claude-stream-slow'), 3);
+  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality=\"text\"', 35);
+  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality=\"text\"', 8);
+  line('gen_ai_client_inference_duration_seconds_count', L('claude-helper'), 1);
+  line('gen_ai_client_inference_time_to_first_chunk_seconds_count', L('claude-helper'), 1);
+  line('gen_ai_client_inference_duration_seconds_count', 'error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-rate-limit"', 1);
+  line('gen_ai_client_inference_duration_seconds_count', 'error_type="server_error",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-server-error"', 1);
   assert.doesNotMatch(out, /PROMPT-ANTHROPIC|Hello there/);
   const mine = events.slice(start);
   assert.equal(mine.length, 6, JSON.stringify(mine));
@@ -78,7 +78,7 @@ test('messages.create, stream:true and messages.stream() are recorded once each,
   // the SDK's own spans exist, but the span processor skipped every call the instrumentation recorded
   assert.ok(exporter.getFinishedSpans().length >= 6, 'Anthropic SDK emitted spans');
   const spanOut = await serializeAsync(spanRegistry);
-  assert.doesNotMatch(spanOut, /gen_ai_client_operation_duration_seconds_count/);
+  assert.doesNotMatch(spanOut, /gen_ai_client_inference_duration_seconds_count/);
 });
 
 test('patched once; disable() hands the calls over to the span processor (counted once either way)', async () => {
@@ -91,8 +91,8 @@ test('patched once; disable() hands the calls over to the span processor (counte
     const out = await serializeAsync(registry);
     assert.doesNotMatch(out, /claude-after-disable/);
     const spanOut = await serializeAsync(spanRegistry);
-    assert.match(spanOut, new RegExp(`^gen_ai_client_operation_duration_seconds_count\\{${L('claude-after-disable')}\\} 1$`, 'm'));
-    assert.match(spanOut, new RegExp(`^gen_ai_client_token_usage_sum\\{${L('claude-after-disable')},gen_ai_token_type="input"\\} 35$`, 'm'));
+    assert.match(spanOut, new RegExp(`^gen_ai_client_inference_duration_seconds_count\\{${L('claude-after-disable')}\\} 1$`, 'm'));
+    assert.match(spanOut, new RegExp(`^gen_ai_client_inference_usage_input_tokens_total\\{${L('claude-after-disable')},gen_ai_token_modality="text"\\} 35$`, 'm'));
   } finally {
     instrumentation.enable();
   }

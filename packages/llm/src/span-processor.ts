@@ -96,7 +96,7 @@ function hrSeconds(t: HrTimeLike | undefined): number | undefined {
  * `runRecordedGenAiCall`): a span started while the instrumented client method runs, or in
  * the OpenTelemetry context it sets, or an inference span that encloses it, is not
  * counted again. Register it on a tracer provider:
- * `new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor()] })`.
+ * `new TracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor()] })`.
  */
 export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
   private readonly recorder: LlmRecorder;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { SpanStatusCode } from '@opentelemetry/api';
 import Anthropic from '@anthropic-ai/sdk';
 import { Registry, serializeAsync } from '@agentmeter/core';
@@ -13,7 +13,7 @@ setDiagnosticWarnings(false);
 function setup() {
   const registry = new Registry();
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: registry }), new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: registry }), new SimpleSpanProcessor({ exporter })] });
   return { registry, exporter, provider };
 }
 
@@ -33,11 +33,11 @@ test('Anthropic SDK 1.x built-in spans become agentmeter metrics (no instrumenta
     assert.equal(spans.length, 3, 'the SDK emitted one span per call');
     const text = await serializeAsync(registry);
     const lbl = 'gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5",gen_ai_response_model="claude-sonnet-4-5-2025-01-01"';
-    assert.match(text, new RegExp(`^gen_ai_client_operation_duration_seconds_count\\{${lbl}\\} 1$`, 'm'));
-    assert.match(text, new RegExp(`^gen_ai_client_token_usage_sum\\{${lbl},gen_ai_token_type="input"\\} 35$`, 'm'), text);
-    assert.match(text, new RegExp(`^gen_ai_client_token_usage_sum\\{${lbl},gen_ai_token_type="output"\\} 8$`, 'm'));
-    assert.match(text, /^gen_ai_client_operation_time_to_first_chunk_seconds_count\{[^}]*gen_ai_request_model="claude-sonnet-4-5-slow"[^}]*\} 1$/m);
-    assert.match(text, /^gen_ai_client_operation_duration_seconds_count\{error_type="rate_limit",[^}]*gen_ai_request_model="claude-rate-limit"\} 1$/m);
+    assert.match(text, new RegExp(`^gen_ai_client_inference_duration_seconds_count\\{${lbl}\\} 1$`, 'm'));
+    assert.match(text, new RegExp(`^gen_ai_client_inference_usage_input_tokens_total\\{${lbl},gen_ai_token_modality="text"\\} 35$`, 'm'), text);
+    assert.match(text, new RegExp(`^gen_ai_client_inference_usage_output_tokens_total\\{${lbl},gen_ai_token_modality="text"\\} 8$`, 'm'));
+    assert.match(text, /^gen_ai_client_inference_time_to_first_chunk_seconds_count\{[^}]*gen_ai_request_model="claude-sonnet-4-5-slow"[^}]*\} 1$/m);
+    assert.match(text, /^gen_ai_client_inference_duration_seconds_count\{error_type="rate_limit",[^}]*gen_ai_request_model="claude-rate-limit"\} 1$/m);
     assert.doesNotMatch(text, /PROMPT-SECRET/);
     assert.equal(events.length, 3);
     assert.equal(events[0].cacheReadTokens, 20);
@@ -65,12 +65,12 @@ test('spans of other tracers (Vercel AI SDK doGenerate, OpenInference, OpenLLMet
   // a call agentmeter records itself is not counted again
   runRecordedGenAiCall(() => end('anthropic.messages.create', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-x' }));
   const text = await serializeAsync(registry);
-  assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="openai.chat",gen_ai_request_model="gpt-4o",gen_ai_response_model="gpt-4o-2024-08-06",gen_ai_token_type="output"\} 6$/m);
-  assert.match(text, /^gen_ai_client_operation_time_to_first_chunk_seconds_sum\{[^}]*gen_ai_request_model="gpt-4o"[^}]*\} 0.12$/m);
-  assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="mistralai",gen_ai_request_model="mistral-large",gen_ai_token_type="input"\} 7$/m);
-  assert.match(text, /^gen_ai_client_operation_duration_seconds_count\{error_type="_OTHER",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"\} 1$/m);
+  assert.match(text, /^gen_ai_client_inference_usage_output_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="openai.chat",gen_ai_request_model="gpt-4o",gen_ai_response_model="gpt-4o-2024-08-06",gen_ai_token_modality="text"\} 6$/m);
+  assert.match(text, /^gen_ai_client_inference_time_to_first_chunk_seconds_sum\{[^}]*gen_ai_request_model="gpt-4o"[^}]*\} 0.12$/m);
+  assert.match(text, /^gen_ai_client_inference_usage_input_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="mistralai",gen_ai_request_model="mistral-large",gen_ai_token_modality="text"\} 7$/m);
+  assert.match(text, /^gen_ai_client_inference_duration_seconds_count\{error_type="_OTHER",gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini"\} 1$/m);
   // only the three inference spans above: doGenerate, OpenInference LLM, OpenLLMetry
-  const counts = [...text.matchAll(/^gen_ai_client_operation_duration_seconds_count\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
+  const counts = [...text.matchAll(/^gen_ai_client_inference_duration_seconds_count\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
   assert.deepEqual(counts, [1, 1, 1]);
   assert.doesNotMatch(text, /claude-x/);
 });

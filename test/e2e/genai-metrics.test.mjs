@@ -105,3 +105,32 @@ for (const job of ['esm-legacy', 'cjs-legacy', 'esm-both']) {
     }
   });
 }
+
+test('an invalid AGENTMETER_GENAI_METRICS / genAiMetrics fails at start naming the setting', async () => {
+  const { runNode } = await import('../helpers/proc.mjs');
+  for (const flag of ['--require', '--import']) {
+    const r = await runNode([flag, '@agentmeter/sdk/register', '-e', 'console.log("app ran")'], { env: { NODE_NO_WARNINGS: '1', AGENTMETER_METRICS_PORT: '0', AGENTMETER_GENAI_METRICS: 'newest' } });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /AGENTMETER_GENAI_METRICS/);
+    assert.match(r.stderr, /current, legacy or both/);
+    assert.doesNotMatch(r.stdout, /app ran/);
+  }
+  const { start } = await import('@agentmeter/sdk');
+  assert.throws(() => start({ genAiMetrics: 'v2', metricsServer: false, env: {} }), /genAiMetrics/);
+});
+
+test('start({ genAiMetrics }) switches the names of every recorder (option over the environment)', async () => {
+  const { start } = await import('@agentmeter/sdk');
+  const { recordLlmCall, getGenAiMetrics, setGenAiMetrics } = await import('@agentmeter/llm');
+  const handle = start({ genAiMetrics: 'both', metricsServer: false, instrumentations: [], env: { AGENTMETER_GENAI_METRICS: 'legacy' } });
+  try {
+    assert.equal(getGenAiMetrics(), 'both');
+    recordLlmCall({ provider: 'openai', requestModel: 'start-option', durationSeconds: 0.5, inputTokens: 10, outputTokens: 2, cacheReadTokens: 4 });
+    const text = await handle.metrics();
+    assert.match(text, /^gen_ai_client_inference_usage_cache_read_input_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="start-option",gen_ai_token_modality="text"\} 4$/m);
+    assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="start-option",gen_ai_token_type="input"\} 10$/m);
+  } finally {
+    await handle.shutdown();
+    setGenAiMetrics('current');
+  }
+});

@@ -134,3 +134,39 @@ test('start({ genAiMetrics }) switches the names of every recorder (option over 
     setGenAiMetrics('current');
   }
 });
+
+test('every PromQL query of docs/migration.md evaluates against the scraped apps: legacy ones on the legacy names, current ones on the current names', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/migration.md', import.meta.url), 'utf8');
+  const blocks = [...doc.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === '').map((m) => m[2]);
+  const queries = [];
+  for (const b of blocks) {
+    let set = 'current';
+    let cur;
+    for (const line of b.split('\n')) {
+      if (line.startsWith('# legacy')) set = 'legacy';
+      else if (line.startsWith('# current')) set = 'current';
+      else if (line.startsWith('#') || !line.trim()) continue;
+      else if (/^\s/.test(line) && cur) cur.expr += ' ' + line.trim();
+      else queries.push((cur = { set, expr: line.trim() }));
+    }
+  }
+  assert.ok(queries.length >= 16, `parsed ${queries.length} queries`);
+  for (const q of queries) {
+    const expectData = !/error_type|speech/.test(q.expr);
+    const ok = await prom.waitForValue(`count(${q.expr})`, (x) => !expectData || x > 0).catch(() => undefined);
+    assert.ok(!expectData || ok > 0, `${q.set}: no data for ${q.expr}`);
+    // the legacy query sees only the legacy and both jobs, the current one the current and both jobs
+    if (expectData && /by \(/.test(q.expr)) {
+      const want = q.set === 'legacy' ? ['cjs-legacy', 'esm-both', 'esm-legacy'] : ['cjs-current', 'esm-both', 'esm-current'];
+      const byJob = q.expr.replace(/sum by \(/g, 'sum by (job, ');
+      let jobs = [];
+      for (let i = 0; i < 40; i++) {
+        jobs = [...new Set((await prom.query(byJob)).map((s) => s.metric.job))].sort();
+        if (jobs.length >= want.length) break;
+        await new Promise((r) => setTimeout(r, 500)); // a job scraped only once has no rate() yet
+      }
+      assert.deepEqual(jobs, want, `${q.set}: ${q.expr}`);
+    }
+  }
+});

@@ -158,9 +158,9 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
       durationSeconds: duration,
       inputTokens: num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_PROMPT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT]),
       outputTokens: num(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION]),
-      cacheReadTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ]),
+      cacheReadTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ]) ?? num(a['ai.usage.cachedInputTokens']),
       cacheWriteTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_WRITE]),
-      reasoningTokens: num(a[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING]),
+      reasoningTokens: num(a[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING]) ?? num(a['ai.usage.reasoningTokens']),
       timeToFirstChunkSeconds: ttft,
       error,
     });

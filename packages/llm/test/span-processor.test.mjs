@@ -82,6 +82,7 @@ test('cache-read, cache-write and reasoning token span attributes (GenAI and Ope
   end('chat o4-mini', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'o4-mini', 'gen_ai.usage.input_tokens': 1200, 'gen_ai.usage.output_tokens': 300, 'gen_ai.usage.cache_read.input_tokens': 1024, 'gen_ai.usage.reasoning.output_tokens': 192 });
   end('chat claude', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-x', 'gen_ai.usage.input_tokens': 35, 'gen_ai.usage.output_tokens': 8, 'gen_ai.usage.cache_read.input_tokens': 20, 'gen_ai.usage.cache_creation.input_tokens': 5 });
   end('ChatCompletion', { 'openinference.span.kind': 'LLM', 'llm.model_name': 'o3', 'llm.provider': 'openai', 'llm.token_count.prompt': 50, 'llm.token_count.completion': 40, 'llm.token_count.prompt_details.cache_read': 32, 'llm.token_count.completion_details.reasoning': 30 });
+  end('ai.generateText.doGenerate', { 'gen_ai.system': 'openai.responses', 'gen_ai.request.model': 'gpt-5-ai-sdk', 'gen_ai.usage.input_tokens': 90, 'gen_ai.usage.output_tokens': 20, 'ai.usage.cachedInputTokens': 64, 'ai.usage.reasoningTokens': 12 });
   end('embeddings', { 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 4 });
   const text = await serializeAsync(registry);
   const v = (metric, model) => Number(new RegExp(`^${metric}\\{[^}]*gen_ai_request_model="${model}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
@@ -90,6 +91,8 @@ test('cache-read, cache-write and reasoning token span attributes (GenAI and Ope
   assert.equal(v('gen_ai_client_inference_usage_cache_write_input_tokens_total', 'claude-x'), 5);
   assert.equal(v('gen_ai_client_inference_usage_cache_read_input_tokens_total', 'o3'), 32);
   assert.equal(v('gen_ai_client_inference_usage_reasoning_output_tokens_total', 'o3'), 30);
+  assert.equal(v('gen_ai_client_inference_usage_cache_read_input_tokens_total', 'gpt-5-ai-sdk'), 64, 'Vercel AI SDK ai.usage.cachedInputTokens');
+  assert.equal(v('gen_ai_client_inference_usage_reasoning_output_tokens_total', 'gpt-5-ai-sdk'), 12, 'Vercel AI SDK ai.usage.reasoningTokens');
   assert.equal(v('gen_ai_client_embeddings_operation_input_tokens_sum', 'text-embedding-3-small'), 4);
   assert.equal(v('gen_ai_client_embeddings_duration_seconds_count', 'text-embedding-3-small'), 1);
 });

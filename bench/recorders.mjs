@@ -1,7 +1,8 @@
 // Recorders: what one LLM call, tool call and cache operation cost to record with
 // agentmeter's recorders vs the equivalent hand-written prom-client metrics (what the seed
 // apps do today), in one process, with mitata.
-//   LLM call   = duration histogram + input and output token histograms (5 labels)
+//   LLM call   = duration histogram + input and output token counters (with modality) and
+//                per-call token histograms (the semantic-conventions-genai metric set)
 //   tool call  = duration histogram (tool name, type)
 //   cache op   = operations counter (cache, operation, result)
 //   node bench/recorders.mjs [--small]
@@ -27,16 +28,21 @@ const promReg = new promClient.Registry();
 const labels = ['operation', 'provider', 'request_model', 'response_model', 'token_type'];
 const pDur = new promClient.Histogram({ name: 'llm_duration_seconds', help: 'h', labelNames: labels.slice(0, 4), buckets: [...BUCKETS_GEN_AI_DURATION], registers: [promReg] });
 const pTok = new promClient.Histogram({ name: 'llm_tokens', help: 'h', labelNames: labels, buckets: [...BUCKETS_GEN_AI_TOKENS], registers: [promReg] });
+const usageLabels = [...labels.slice(0, 4), 'modality'];
+const pIn = new promClient.Counter({ name: 'llm_input_tokens_total', help: 'h', labelNames: usageLabels, registers: [promReg] });
+const pOut = new promClient.Counter({ name: 'llm_output_tokens_total', help: 'h', labelNames: usageLabels, registers: [promReg] });
 const pTool = new promClient.Histogram({ name: 'tool_duration_seconds', help: 'h', labelNames: ['tool', 'type'], buckets: [...BUCKETS_GEN_AI_DURATION], registers: [promReg] });
 const pCache = new promClient.Counter({ name: 'cache_operations_total', help: 'h', labelNames: ['cache', 'operation', 'result'], registers: [promReg] });
 
 const cases = {
   'LLM call': {
-    'prom-client (3 observes)': () => {
+    'prom-client (3 observes, 2 incs)': () => {
       for (let i = 0; i < OPS; i++) {
         const m = MODELS[i & 7];
         const base = { operation: 'chat', provider: PROVIDERS[i & 7], request_model: m, response_model: m };
         pDur.observe(base, 1.2);
+        pIn.inc({ ...base, modality: 'text' }, 500);
+        pOut.inc({ ...base, modality: 'text' }, 120);
         pTok.observe({ ...base, token_type: 'input' }, 500);
         pTok.observe({ ...base, token_type: 'output' }, 120);
       }
@@ -67,7 +73,7 @@ const cases = {
 };
 
 const ns = await measureCases(cases, { ops: OPS, minCpuNs: 500e6 });
-if (!registry.get('gen_ai.client.operation.duration') || registry.get('gen_ai.client.operation.duration').store.size !== 8) throw new Error('LLM series missing: the work was not recorded');
+if (!registry.get('gen_ai.client.inference.duration') || registry.get('gen_ai.client.inference.duration').store.size !== 8) throw new Error('LLM series missing: the work was not recorded');
 
 const goals = [];
 for (const [kind, byName] of Object.entries(ns)) {

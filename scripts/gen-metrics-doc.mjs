@@ -12,14 +12,28 @@ const rows = Object.values(CATALOGUE).map((d) => {
   const derived = prometheusName(d.name, d.unit, promKind(d.kind), d.kind === 'counter');
   if (derived !== d.prometheus) throw new Error(`${d.name}: catalogue says ${d.prometheus}, the serializer derives ${derived}`);
   const buckets = d.buckets ? d.buckets.join(', ') : '';
-  return `| \`${d.name}\` | ${d.kind} | \`${d.unit}\` | \`${d.prometheus}\`${d.kind === 'histogram' ? '`_bucket/_sum/_count`' : ''} | ${d.attributes.map((a) => `\`${a}\``).join(', ')} | ${buckets} | ${d.stability === 'otel' ? 'OpenTelemetry' : 'agentmeter'} | ${d.description} |`;
+  const set = d.genAiMetrics === 'current' ? ' (`current`, `both`)' : d.genAiMetrics === 'legacy' ? ' (`legacy`, `both`)' : d.genAiMetrics === 'all' ? ' (every GenAI mode)' : '';
+  return `| \`${d.name}\`${set} | ${d.kind} | \`${d.unit}\` | \`${d.prometheus}\`${d.kind === 'histogram' ? '`_bucket/_sum/_count`' : ''} | ${d.attributes.map((a) => `\`${a}\``).join(', ')} | ${buckets} | ${d.stability === 'otel' ? 'OpenTelemetry' : 'agentmeter'} | ${d.description} |`;
 });
 const text = `# Metric catalogue (as implemented)
 
 Generated from \`@agentmeter/semconv\` (\`CATALOGUE\`) by \`node scripts/gen-metrics-doc.mjs\`;
 a test fails when this page and the constants disagree, and when a Prometheus name here is
-not what the serializer derives from the OpenTelemetry name and unit. The contract it
-implements is \`../shared/design/metrics.md\`.
+not what the serializer derives from the OpenTelemetry name and unit.
+
+## GenAI metric names
+The GenAI client metrics follow the OpenTelemetry GenAI semantic conventions as published in
+semantic-conventions-genai v0.1.0 (\`AGENTMETER_GENAI_METRICS=current\`, the default):
+inference calls (chat, text_completion, generate_content) record
+\`gen_ai.client.inference.*\`, embeddings \`gen_ai.client.embeddings.*\`, and every other
+operation (text_to_speech, speech_to_text, ...) \`gen_ai.client.operation.duration\`. Token
+usage is counted by counters with \`gen_ai.token.modality\`: input tokens include cache-read
+and cache-write tokens, output tokens include reasoning tokens; the per-call token histograms
+carry no modality. \`legacy\` emits the v1.41 names instead (\`gen_ai.client.operation.duration\`
+for every operation, the \`gen_ai.client.token.usage\` histogram with \`gen_ai.token.type\`,
+\`gen_ai.client.operation.time_to_first_chunk\` / \`.time_per_output_chunk\`), \`both\` emits both
+sets. The set a metric belongs to is in brackets after its name; see
+[migration.md](migration.md) for the queries.
 
 ## Prometheus names
 OpenTelemetry names become Prometheus names by the OpenTelemetry Collector's rules:

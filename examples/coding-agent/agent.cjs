@@ -29,7 +29,7 @@ async function main() {
 
   let steps = 0;
   async function step(task, i) {
-    // every 7th step hits a rate limit: gen_ai_client_operation_duration_seconds{error_type="rate_limit"}
+    // every 7th step hits a rate limit: gen_ai_client_inference_duration_seconds{error_type="rate_limit"}
     const model = ++steps % 7 === 0 ? 'gpt-4o-rate-limit' : 'gpt-4o';
     await openai.chat.completions.create({ model, messages: [{ role: 'user', content: task }] });
     const key = `${task}:${i % 3}`;

@@ -87,9 +87,9 @@ test('digital-actors: LLM + TTS latency, requests by scene/character/status, Web
   has(m, /^digital_actors_requests_total\{character="dragon",scene="tavern",status="validation_error"\} 1$/m);
   has(m, /^digital_actors_requests_total\{character="innkeeper",scene="tavern",status="llm_error"\} 1$/m);
   has(m, /^digital_actors_response_duration_seconds_count\{character="ranger",scene="forest",status="ok"\} 2$/m);
-  has(m, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",[^}]*\} 3$/m);
+  has(m, /^gen_ai_client_inference_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",[^}]*\} 3$/m);
   has(m, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="text_to_speech",gen_ai_provider_name="openai",gen_ai_request_model="tts-1"\} 3$/m);
-  has(m, /^gen_ai_client_operation_duration_seconds_count\{error_type="rate_limit",[^}]*\} 1$/m);
+  has(m, /^gen_ai_client_inference_duration_seconds_count\{error_type="rate_limit",[^}]*\} 1$/m);
   has(m, /^websocket_server_active_connections\{server_port="\d+"\} 0$/m);
   has(m, /^websocket_server_connection_duration_seconds_count\{server_port="\d+"\} 1$/m);
   has(m, /^http_server_request_duration_seconds_count\{[^}]*http_response_status_code="200"[^}]*\} 1$/m);
@@ -121,8 +121,9 @@ test('voice-agent: Claude + Whisper over WebSocket, Redis cache, Postgres, sessi
   assert.equal(json.cache.hits, 2);
 
   const m = await scrape(metricsPort);
-  has(m, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5",[^}]*\} 1$/m);
-  has(m, /^gen_ai_client_token_usage_sum\{[^}]*gen_ai_provider_name="anthropic"[^}]*gen_ai_token_type="input"\} 35$/m); // 10 + 5 cache write + 20 cache read
+  has(m, /^gen_ai_client_inference_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5",[^}]*\} 1$/m);
+  has(m, /^gen_ai_client_inference_usage_input_tokens_total\{[^}]*gen_ai_provider_name="anthropic"[^}]*gen_ai_token_modality="text"\} 35$/m); // 10 + 5 cache write + 20 cache read
+  has(m, /^gen_ai_client_inference_usage_cache_read_input_tokens_total\{[^}]*gen_ai_provider_name="anthropic"[^}]*\} 20$/m);
   has(m, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="speech_to_text",gen_ai_provider_name="openai",gen_ai_request_model="whisper-1"\} 3$/m);
   has(m, /^gen_ai_client_cost_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5"\} [0-9.e-]+$/m);
   has(m, /^gen_ai_client_cost_sum\{gen_ai_operation_name="speech_to_text",gen_ai_provider_name="openai",gen_ai_request_model="whisper-1"\} [0-9.e-]+$/m);
@@ -149,11 +150,11 @@ test('coding-agent: started from code, enabled and placed by env vars; LLM, rate
   const m = await waitFor(async () => {
     const text = await scrape(metricsPort);
     // tasks overlap (one starts every 50 ms), so wait for a finished run too
-    const ready = [/gen_ai_client_operation_duration_seconds_count\{error_type="rate_limit"/, /cache_operations_total\{[^}]*cache_result="hit"/, /gen_ai_invoke_agent_inference_calls_sum\{gen_ai_agent_name="coder"\} [1-9]/];
+    const ready = [/gen_ai_client_inference_duration_seconds_count\{error_type="rate_limit"/, /cache_operations_total\{[^}]*cache_result="hit"/, /gen_ai_invoke_agent_inference_calls_sum\{gen_ai_agent_name="coder"\} [1-9]/];
     return ready.every((re) => re.test(text)) ? text : undefined;
   }, { timeout: 20_000, what: 'rate limits, cache hits and a finished agent run' });
-  has(m, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",[^}]*\} \d+$/m);
-  has(m, /^gen_ai_client_token_usage_sum\{[^}]*gen_ai_token_type="output"\} \d+$/m);
+  has(m, /^gen_ai_client_inference_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o",[^}]*\} \d+$/m);
+  has(m, /^gen_ai_client_inference_usage_output_tokens_total\{[^}]*gen_ai_token_modality="text"\} \d+$/m);
   has(m, /^gen_ai_execute_tool_duration_seconds_count\{gen_ai_agent_name="coder",gen_ai_tool_name="read_file",gen_ai_tool_type="function"\} \d+$/m);
   has(m, /^gen_ai_invoke_agent_inference_calls_sum\{gen_ai_agent_name="coder"\} \d+$/m);
   has(m, /^gen_ai_invoke_agent_duration_seconds_count\{gen_ai_agent_name="ToolCoordinator"\} \d+$/m);
@@ -192,7 +193,7 @@ test('media-pipeline: under `agentmeter run`; provider health and breakers (opos
   has(m, /^gen_ai_provider_circuit_breaker_state\{gen_ai_provider_name="falai"\} 1$/m);
   has(m, /^gen_ai_provider_health\{gen_ai_provider_name="falai"\} 0$/m);
   has(m, /^gen_ai_provider_health\{gen_ai_provider_name="openai"\} 1$/m);
-  has(m, /^gen_ai_client_operation_duration_seconds_count\{error_type="server_error",gen_ai_operation_name="generate_content",gen_ai_provider_name="falai",gen_ai_request_model="flux-schnell"\} 3$/m);
+  has(m, /^gen_ai_client_inference_duration_seconds_count\{error_type="server_error",gen_ai_operation_name="generate_content",gen_ai_provider_name="falai",gen_ai_request_model="flux-schnell"\} 3$/m);
   // gpt-image-1 priced from prices.json: (9 × $5 + 100 × $40) / 1M = $0.004045 per image
   has(m, /^gen_ai_client_cost_sum\{gen_ai_operation_name="generate_content",gen_ai_provider_name="openai",gen_ai_request_model="gpt-image-1"\} 0\.01618\d*$/m);
   has(m, /^gen_ai_client_cost_count\{gen_ai_operation_name="generate_content",gen_ai_provider_name="openai",gen_ai_request_model="gpt-image-1"\} 4$/m);
@@ -227,7 +228,7 @@ test('chatbot-agent: agent runs with iterations, tool calls, Postgres pool, cost
   has(m, /^gen_ai_invoke_agent_inference_calls_sum\{gen_ai_agent_name="chatbot"\} 6$/m);
   has(m, /^gen_ai_invoke_agent_tool_calls_sum\{gen_ai_agent_name="chatbot"\} 6$/m);
   has(m, /^gen_ai_execute_tool_duration_seconds_count\{gen_ai_agent_name="chatbot",gen_ai_tool_name="sql_query",gen_ai_tool_type="datastore"\} 3$/m);
-  has(m, /^gen_ai_client_token_usage_sum\{[^}]*gen_ai_token_type="input"\} 66$/m);
+  has(m, /^gen_ai_client_inference_usage_input_tokens_total\{[^}]*gen_ai_token_modality="text"\} 66$/m);
   has(m, /^gen_ai_client_cost_count\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o"\} 6$/m);
   has(m, /^db_client_operation_duration_seconds_count\{[^}]*db_operation_name="SELECT"[^}]*\} 3$/m);
   has(m, /^db_client_connection_max\{db_client_connection_pool_name="127\.0\.0\.1:\d+\/postgres"\} 5$/m);

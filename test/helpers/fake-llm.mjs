@@ -12,6 +12,7 @@
 //   model contains "server-error" -> HTTP 500          (x-fake-status: 500)
 //   model contains "bad-request"  -> HTTP 400
 //   model contains "slow"         -> first chunk / response delayed SLOW_MS (x-fake-delay-ms: N)
+//   model contains "reasoning"    -> OpenAI chat / Responses usage with cached and reasoning token details (REASONING_USAGE)
 // Error responses carry `x-should-retry: false` so clients do not retry.
 //
 // Deterministic usage (exported as USAGE): see below.
@@ -27,6 +28,13 @@ export const USAGE = Object.freeze({
   transcriptionTokens: { type: 'tokens', input_tokens: 20, output_tokens: 5, total_tokens: 25 },
   anthropic: { input_tokens: 10, cache_creation_input_tokens: 5, cache_read_input_tokens: 20, output_tokens: 8 },
 });
+/** Usage of OpenAI models whose name contains "reasoning": prompt-cache hits and reasoning tokens. */
+export const REASONING_USAGE = Object.freeze({
+  chat: { prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 1024, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 192, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } },
+  responses: { input_tokens: 2048, output_tokens: 400, total_tokens: 2448, input_tokens_details: { cached_tokens: 1536 }, output_tokens_details: { reasoning_tokens: 256 } },
+});
+const chatUsage = (ctl) => (ctl.model.includes('reasoning') ? REASONING_USAGE.chat : USAGE.chat);
+const responsesUsage = (ctl) => (ctl.model.includes('reasoning') ? REASONING_USAGE.responses : USAGE.responses);
 /** gen_ai.response.model the server answers for a request model. */
 export const responseModelFor = (model) => `${model}-2025-01-01`;
 export const COMPLETION_CHUNKS = Object.freeze(['Hel', 'lo', ' there', '!']);
@@ -108,7 +116,7 @@ async function openaiChat(res, body, ctl) {
       created,
       model,
       choices: [{ index: 0, message: { role: 'assistant', content: COMPLETION_CHUNKS.join(''), refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: USAGE.chat,
+      usage: chatUsage(ctl),
     });
   }
   startSse(res);
@@ -120,7 +128,7 @@ async function openaiChat(res, body, ctl) {
     await sleep(5);
   }
   sse(res, chunk({}, 'stop'));
-  if (body.stream_options?.include_usage) sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: USAGE.chat });
+  if (body.stream_options?.include_usage) sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: chatUsage(ctl) });
   sse(res, '[DONE]');
   res.end();
 }
@@ -139,7 +147,7 @@ async function openaiResponses(res, body, ctl) {
   });
   if (!body.stream) {
     if (ctl.delay) await sleep(ctl.delay);
-    return sendJson(res, 200, response('completed', USAGE.responses));
+    return sendJson(res, 200, response('completed', responsesUsage(ctl)));
   }
   startSse(res);
   if (ctl.delay) await sleep(ctl.delay);
@@ -149,7 +157,7 @@ async function openaiResponses(res, body, ctl) {
     sse(res, { type: 'response.output_text.delta', sequence_number: seq++, item_id: 'msg_fake', output_index: 0, content_index: 0, delta: c }, 'response.output_text.delta');
     await sleep(5);
   }
-  sse(res, { type: 'response.completed', sequence_number: seq++, response: response('completed', USAGE.responses) }, 'response.completed');
+  sse(res, { type: 'response.completed', sequence_number: seq++, response: response('completed', responsesUsage(ctl)) }, 'response.completed');
   res.end();
 }
 

@@ -106,13 +106,13 @@ test('llm recorder: durations, tokens, TTFT and time per chunk', async () => {
     reg,
     good: () => rec.record({ ...base, durationSeconds: 1.5, inputTokens: 10, outputTokens: 5, timeToFirstChunkSeconds: 0.2, timePerOutputChunkSeconds: [0.01, 0.02] }),
     bad: (f, v) => rec.record({ ...base, [f]: f === 'timePerOutputChunkSeconds' && typeof v === 'number' ? [v, v] : v }),
-    fields: ['durationSeconds', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'timeToFirstChunkSeconds', 'timePerOutputChunkSeconds'],
+    fields: ['durationSeconds', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'timeToFirstChunkSeconds', 'timePerOutputChunkSeconds'],
     check: (text) => {
-      assert.equal(value(text, /^gen_ai_client_operation_duration_seconds_sum\{/), 1.5);
-      assert.equal(value(text, /^gen_ai_client_operation_duration_seconds_count\{/), 1);
-      assert.equal(value(text, /^gen_ai_client_token_usage_sum\{.*gen_ai_token_type="input"/), 10);
-      assert.equal(value(text, /^gen_ai_client_token_usage_count\{.*gen_ai_token_type="output"/), 1);
-      assert.equal(value(text, /^gen_ai_client_operation_time_per_output_chunk_seconds_count\{/), 2);
+      assert.equal(value(text, /^gen_ai_client_inference_duration_seconds_sum\{/), 1.5);
+      assert.equal(value(text, /^gen_ai_client_inference_duration_seconds_count\{/), 1);
+      assert.equal(value(text, /^gen_ai_client_inference_usage_input_tokens_total\{/), 10);
+      assert.equal(value(text, /^gen_ai_client_inference_operation_output_tokens_count\{/), 1);
+      assert.equal(value(text, /^gen_ai_client_inference_time_per_output_chunk_seconds_count\{/), 2);
     },
   });
 });

@@ -39,3 +39,12 @@ void prom;
 report('CODE', 'key', 'message');
 const off: () => void = onGenAiUsage((e: GenAiUsageEvent) => void e.inputTokens);
 off();
+
+// GenAI metric names (issue 16): current | legacy | both
+import { LlmRecorder, setGenAiMetrics, getGenAiMetrics, type GenAiMetricsMode } from '@agentmeter/llm';
+const genAiMode: GenAiMetricsMode = getGenAiMetrics();
+setGenAiMetrics(genAiMode);
+void new LlmRecorder({ genAiMetrics: 'both' }).record({ provider: 'openai', inputTokens: 3, cacheReadTokens: 1, outputTokens: 2, reasoningTokens: 1 });
+void resolveConfig({ genAiMetrics: 'legacy', env: {} }).genAiMetrics;
+// @ts-expect-error only current, legacy or both
+setGenAiMetrics('v2');

@@ -24,6 +24,8 @@ export interface GenAiUsageEvent {
   readonly cacheReadTokens?: number;
   /** Input tokens written to the provider's prompt cache (a subset of inputTokens). */
   readonly cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning (a subset of outputTokens). */
+  readonly reasoningTokens?: number;
   /** Characters synthesised (text_to_speech). */
   readonly characters?: number;
   /** Seconds of audio transcribed (speech_to_text). */

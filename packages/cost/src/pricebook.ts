@@ -31,7 +31,10 @@ export interface CallCost {
     readonly input: number;
     readonly cacheRead: number;
     readonly cacheWrite: number;
+    /** Output tokens other than reasoning tokens × output price. */
     readonly output: number;
+    /** Reasoning tokens × reasoning price (the output price when the row has none). */
+    readonly reasoning: number;
     /** Characters × perCharacter (text_to_speech). */
     readonly characters: number;
     /** Audio seconds × perSecond (speech_to_text). */
@@ -80,7 +83,7 @@ export class PriceBook {
     for (const [id, row] of Object.entries(t.models)) {
       const base = override ? this.models.get(id) : undefined;
       const merged = { ...(base ?? {}), ...row };
-      if (override && !base && !['input', 'output', 'cacheRead', 'cacheWrite', 'perCharacter', 'perSecond'].some((k) => k in row)) {
+      if (override && !base && !['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'perCharacter', 'perSecond'].some((k) => k in row)) {
         throw new RangeError(`prices["${id}"]: a model not in the shipped table needs at least one price (input, output, perCharacter or perSecond)`);
       }
       this.models.set(id, Object.freeze(merged));
@@ -146,7 +149,8 @@ export class PriceBook {
    * tokens (agentmeter normalises every provider to that), so uncached input =
    * inputTokens − cacheReadTokens − cacheWriteTokens, priced at `input`; cache reads at
    * `cacheRead`; cache writes at `cacheWrite`; a missing cache price means those tokens
-   * cost the normal input price. When the call reports `audioSeconds` and the row has
+   * cost the normal input price. `outputTokens` INCLUDES reasoning tokens: reasoning tokens
+   * are priced at `reasoning` (absent: `output`), the rest at `output`. When the call reports `audioSeconds` and the row has
    * a `perSecond` price, or `characters` and a `perCharacter` price, that media price is
    * the whole cost (tokens are not added); otherwise it is priced by tokens. A call whose model
    * is unknown, or which used a quantity the row has no price for, is unpriced: never 0.
@@ -160,6 +164,7 @@ export class PriceBook {
       outputTokens: num(event.outputTokens),
       cacheReadTokens: num(event.cacheReadTokens),
       cacheWriteTokens: num(event.cacheWriteTokens),
+      reasoningTokens: num(event.reasoningTokens),
       characters: num(event.characters),
       audioSeconds: num(event.audioSeconds),
     };
@@ -170,13 +175,16 @@ export class PriceBook {
     const output = q.outputTokens ?? 0;
     const cr = q.cacheReadTokens ?? 0;
     const cw = q.cacheWriteTokens ?? 0;
+    // reasoning tokens are a subset of output; more reasoning than output means output is understated
+    const reasoning = q.reasoningTokens ?? 0;
+    const totalOut = Math.max(output, reasoning);
     const chars = q.characters ?? 0;
     const secs = q.audioSeconds ?? 0;
     if (input + output + cr + cw + chars + secs === 0) return { priced: false, reason: 'no_usage', detail: 'the call reported no usage' };
     const resolved = this.resolveCall(event);
     if (!resolved) return { priced: false, reason: 'unknown_model', detail: `no price for model "${event.requestModel}"` };
     const p = resolved.price;
-    const zero = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, characters: 0, audio: 0 };
+    const zero = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, characters: 0, audio: 0 };
     if (secs > 0 && p.perSecond !== undefined) {
       const audio = secs * p.perSecond;
       return { priced: true, cost: { usd: audio, pricedAs: resolved.model, breakdown: { ...zero, audio } } };
@@ -190,18 +198,20 @@ export class PriceBook {
     // trusted for the cache counts and has no uncached input.
     const totalIn = Math.max(input, cr + cw);
     const uncached = totalIn - cr - cw;
-    if (totalIn + output === 0) return missing(secs > 0 ? 'perSecond' : 'perCharacter');
+    if (totalIn + totalOut === 0) return missing(secs > 0 ? 'perSecond' : 'perCharacter');
     if (totalIn > 0 && p.input === undefined) return missing('input');
-    if (output > 0 && p.output === undefined) return missing('output');
+    if (totalOut - reasoning > 0 && p.output === undefined) return missing('output');
+    if (reasoning > 0 && p.reasoning === undefined && p.output === undefined) return missing('output');
     const inPrice = p.input ?? 0;
     const b = {
       input: (uncached * inPrice) / M,
       cacheRead: (cr * (p.cacheRead ?? inPrice)) / M,
       cacheWrite: (cw * (p.cacheWrite ?? inPrice)) / M,
-      output: (output * (p.output ?? 0)) / M,
+      output: ((totalOut - reasoning) * (p.output ?? 0)) / M,
+      reasoning: (reasoning * (p.reasoning ?? p.output ?? 0)) / M,
       characters: 0,
       audio: 0,
     };
-    return { priced: true, cost: { usd: b.input + b.cacheRead + b.cacheWrite + b.output, pricedAs: resolved.model, breakdown: b } };
+    return { priced: true, cost: { usd: b.input + b.cacheRead + b.cacheWrite + b.output + b.reasoning, pricedAs: resolved.model, breakdown: b } };
   }
 }

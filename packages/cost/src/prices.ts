@@ -17,6 +17,8 @@ export interface ModelPrice {
   readonly cacheRead?: number;
   /** USD per 1M input tokens written to the prompt cache (absent: priced as input). */
   readonly cacheWrite?: number;
+  /** USD per 1M output tokens spent on reasoning (absent: priced as output, which is how providers bill them today). */
+  readonly reasoning?: number;
   /** USD per character synthesised (text_to_speech). */
   readonly perCharacter?: number;
   /** USD per second of audio transcribed (speech_to_text). */
@@ -42,7 +44,7 @@ export interface PriceTable {
  */
 export type PriceOverrides = Readonly<Record<string, ModelPrice>> | PriceTable;
 
-const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'perCharacter', 'perSecond'] as const;
+const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'perCharacter', 'perSecond'] as const;
 const TEXT_FIELDS = ['provider', 'source', 'date', 'note'] as const;
 const TABLE_FIELDS = new Set(['models', 'aliases', 'currency', 'units', 'note', 'version', '$schema']);
 

@@ -235,3 +235,35 @@ test('the CLI command: text, JSON, errors, exit codes', () => {
   assert.match(unknown.stderr, /no price for model "nope"/);
   assert.equal(runCostEstimateCli(['--help']).exitCode, 0);
 });
+
+test('golden: reasoning tokens (part of output) are billed at the output price, or at a reasoning price when the row has one', () => {
+  const b = new PriceBook();
+  // gpt-5: 1.25 input / 0.125 cached / 10 output; 2048 input of which 1536 cached, 400 output of which 256 reasoning
+  const r = b.price({ operation: 'chat', provider: 'openai', requestModel: 'gpt-5', inputTokens: 2048, cacheReadTokens: 1536, outputTokens: 400, reasoningTokens: 256 });
+  assert.equal(r.priced, true);
+  close(r.cost.breakdown.input, 512 * 1.25 / 1e6, 'uncached input');
+  close(r.cost.breakdown.cacheRead, 1536 * 0.125 / 1e6, 'cache read');
+  close(r.cost.breakdown.output, 144 * 10 / 1e6, 'non-reasoning output');
+  close(r.cost.breakdown.reasoning, 256 * 10 / 1e6, 'reasoning at the output price');
+  close(r.cost.usd, (512 * 1.25 + 1536 * 0.125 + 400 * 10) / 1e6);
+  const withReasoningPrice = new PriceBook({ prices: { 'gpt-5': { reasoning: 20 } } });
+  const r2 = withReasoningPrice.price({ operation: 'chat', provider: 'openai', requestModel: 'gpt-5', inputTokens: 2048, cacheReadTokens: 1536, outputTokens: 400, reasoningTokens: 256 });
+  close(r2.cost.breakdown.reasoning, 256 * 20 / 1e6);
+  close(r2.cost.usd, (512 * 1.25 + 1536 * 0.125 + 144 * 10 + 256 * 20) / 1e6);
+  assert.throws(() => new PriceBook({ prices: { 'gpt-5': { reasoning: -1 } } }), /prices\["?gpt-5"?\]?\.reasoning|reasoning: expected a finite number/);
+});
+
+test('the cost tracker prices the reasoning and cache tokens a recorder publishes', async () => {
+  const registry = new Registry();
+  const tracker = new CostTracker({ meterProvider: registry, prices: { 'price-probe': { input: 1, cacheRead: 0.5, output: 2, reasoning: 8 } } });
+  tracker.attach();
+  try {
+    const { LlmRecorder } = await import('@agentmeter/llm');
+    new LlmRecorder({ meterProvider: registry }).record({ provider: 'openai', requestModel: 'price-probe', inputTokens: 1000, cacheReadTokens: 600, outputTokens: 100, reasoningTokens: 40 });
+  } finally {
+    tracker.detach?.();
+  }
+  const text = await serializeAsync(registry);
+  const sum = Number(/^gen_ai_client_cost_sum\{[^}]*gen_ai_request_model="price-probe"[^}]*\} (\S+)$/m.exec(text)?.[1]);
+  close(sum, (400 * 1 + 600 * 0.5 + 60 * 2 + 40 * 8) / 1e6);
+});

@@ -35,6 +35,14 @@ import {
   METRIC_DB_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_COST,
   METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS,
+  METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION,
+  METRIC_GEN_AI_CLIENT_INFERENCE_DURATION,
+  METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
@@ -60,9 +68,12 @@ import {
   CACHE_RESULT_VALUES,
 } from '@agentmeter/semconv';
 import { bucket, count, label as l, prom, sum } from './names';
+import type { GenAiNamesOptions } from './rules';
 
 /** UID of the generated overview dashboard. */
 export const OVERVIEW_DASHBOARD_UID = 'agentmeter-ai-overview';
+/** UID of the overview dashboard over the legacy (v1.41) GenAI names. */
+export const OVERVIEW_DASHBOARD_LEGACY_UID = 'agentmeter-ai-overview-legacy';
 
 /** One PromQL query of a panel: what the e2e test evaluates against a real Prometheus. */
 export interface PanelQuery {
@@ -130,16 +141,21 @@ const quantiles = (metric: string, groupBy: string, extra = ''): Q[] =>
 
 const step = (color: string, value: number | null): dashboard.Threshold => ({ color, value });
 
-/** Builds the "AI application overview" dashboard over the catalogue's Prometheus names. */
-export function buildOverviewDashboard(): dashboard.Dashboard {
+/**
+ * Builds the "AI application overview" dashboard over the catalogue's Prometheus names:
+ * the current GenAI names by default, or `{ genAiMetrics: 'legacy' }` for apps that emit the
+ * v1.41 names (AGENTMETER_GENAI_METRICS=legacy).
+ */
+export function buildOverviewDashboard(options: GenAiNamesOptions = {}): dashboard.Dashboard {
+  const legacy = options.genAiMetrics === 'legacy';
   const opDur = METRIC_GEN_AI_CLIENT_OPERATION_DURATION;
   const provModel = by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL);
   const inference = `,${l(ATTR_GEN_AI_OPERATION_NAME)}=~"${GENAI_INFERENCE}"`;
   const err = l(ATTR_ERROR_TYPE);
   const status = l(ATTR_HTTP_RESPONSE_STATUS_CODE);
 
-  const b = new dashboard.DashboardBuilder('AI application overview')
-    .uid(OVERVIEW_DASHBOARD_UID)
+  const b = new dashboard.DashboardBuilder(legacy ? 'AI application overview (legacy GenAI names)' : 'AI application overview')
+    .uid(legacy ? OVERVIEW_DASHBOARD_LEGACY_UID : OVERVIEW_DASHBOARD_UID)
     .description('agentmeter: LLM calls, tokens, cost, tools, agents, caches, providers, HTTP, WebSocket, Postgres and the Node.js runtime, from the metric catalogue names.')
     .tags(['agentmeter', 'genai', 'opentelemetry'])
     .editable()
@@ -173,25 +189,62 @@ export function buildOverviewDashboard(): dashboard.Dashboard {
 
   // ---------------------------------------------------------------- LLM
   b.withRow(new dashboard.RowBuilder('LLM calls'));
-  b.withPanel(
-    ts('LLM requests / s by provider and model', 'Completed GenAI inference calls (chat, completions, generate_content, embeddings) per second; failures included.', 'reqps', [
-      [`sum by (${provModel}) (rate(${count(opDur)}{${SEL}${inference}}[${W}]))`, '{{gen_ai_provider_name}} {{gen_ai_request_model}}'],
-    ]),
-  );
-  b.withPanel(ts('LLM latency p50 / p95 / p99', 'gen_ai.client.operation.duration quantiles by provider and model.', 's', quantiles(bucket(opDur), provModel, inference)));
-  b.withPanel(
-    ts('LLM error ratio by error type', 'Share of GenAI calls that failed, by error.type (rate_limit, timeout, server_error, ...).', 'percentunit', [
-      [
-        `sum by (${err}) (rate(${count(opDur)}{${SEL},${err}!=""}[${W}])) / scalar(sum(rate(${count(opDur)}{${SEL}}[${W}])))`,
-        '{{error_type}}',
-      ],
-    ]),
-  );
-  b.withPanel(
-    ts('Tokens / s by type and model', 'gen_ai.client.token.usage summed per second, input and output.', 'short', [
-      [`sum by (${by(ATTR_GEN_AI_TOKEN_TYPE, ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${sum(METRIC_GEN_AI_CLIENT_TOKEN_USAGE)}{${SEL}}[${W}]))`, '{{gen_ai_token_type}} {{gen_ai_request_model}}'],
-    ]),
-  );
+  if (legacy) {
+    b.withPanel(
+      ts('LLM requests / s by provider and model', 'Completed GenAI inference calls (chat, completions, generate_content, embeddings) per second; failures included.', 'reqps', [
+        [`sum by (${provModel}) (rate(${count(opDur)}{${SEL}${inference}}[${W}]))`, '{{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+      ]),
+    );
+    b.withPanel(ts('LLM latency p50 / p95 / p99', 'gen_ai.client.operation.duration quantiles by provider and model.', 's', quantiles(bucket(opDur), provModel, inference)));
+    b.withPanel(
+      ts('LLM error ratio by error type', 'Share of GenAI calls that failed, by error.type (rate_limit, timeout, server_error, ...).', 'percentunit', [
+        [
+          `sum by (${err}) (rate(${count(opDur)}{${SEL},${err}!=""}[${W}])) / scalar(sum(rate(${count(opDur)}{${SEL}}[${W}])))`,
+          '{{error_type}}',
+        ],
+      ]),
+    );
+    b.withPanel(
+      ts('Tokens / s by type and model', 'gen_ai.client.token.usage summed per second, input and output.', 'short', [
+        [`sum by (${by(ATTR_GEN_AI_TOKEN_TYPE, ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${sum(METRIC_GEN_AI_CLIENT_TOKEN_USAGE)}{${SEL}}[${W}]))`, '{{gen_ai_token_type}} {{gen_ai_request_model}}'],
+      ]),
+    );
+  } else {
+    const inf = METRIC_GEN_AI_CLIENT_INFERENCE_DURATION;
+    const pmLegend = '{{gen_ai_provider_name}} {{gen_ai_request_model}}';
+    const usage = (metric: string) => `sum by (${provModel}) (rate(${prom(metric)}{${SEL}}[${W}]))`;
+    b.withPanel(
+      ts('LLM requests / s by provider and model', 'Completed GenAI inference calls (gen_ai.client.inference.duration: chat, completions, generate_content) and embeddings calls (gen_ai.client.embeddings.duration) per second; failures included.', 'reqps', [
+        [`sum by (${provModel}) (rate(${count(inf)}{${SEL}}[${W}]))`, pmLegend],
+        [`sum by (${provModel}) (rate(${count(METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION)}{${SEL}}[${W}]))`, 'embeddings {{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+      ]),
+    );
+    b.withPanel(ts('LLM latency p50 / p95 / p99', 'gen_ai.client.inference.duration quantiles by provider and model.', 's', quantiles(bucket(inf), provModel)));
+    b.withPanel(
+      ts('LLM error ratio by error type', 'Share of GenAI inference calls that failed, by error.type (rate_limit, timeout, server_error, ...).', 'percentunit', [
+        [`sum by (${err}) (rate(${count(inf)}{${SEL},${err}!=""}[${W}])) / scalar(sum(rate(${count(inf)}{${SEL}}[${W}])))`, '{{error_type}}'],
+      ]),
+    );
+    b.withPanel(
+      ts('Tokens / s by type and model', 'gen_ai.client.inference.usage.* counters per second: input (incl. cached), output (incl. reasoning), cache read, cache write, reasoning.', 'short', [
+        [usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS), 'input {{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+        [usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS), 'output {{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+        [usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS), 'cache read {{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+        [usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS), 'cache write {{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+        [usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS), 'reasoning {{gen_ai_provider_name}} {{gen_ai_request_model}}'],
+      ]),
+    );
+    b.withPanel(
+      ts('Prompt cache hit ratio by model', 'Share of input tokens served from the provider prompt cache: gen_ai.client.inference.usage.cache_read.input_tokens / .input_tokens. Cached tokens bill at a fraction of the input price.', 'percentunit', [
+        [`${usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS)} / ${usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS)}`, pmLegend],
+      ]),
+    );
+    b.withPanel(
+      ts('Reasoning token share by model', 'Share of output tokens spent on reasoning: gen_ai.client.inference.usage.reasoning.output_tokens / .output_tokens. Reasoning tokens bill as output.', 'percentunit', [
+        [`${usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS)} / ${usage(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS)}`, pmLegend],
+      ]),
+    );
+  }
   b.withPanel(
     ts('Cost per hour by model (USD)', 'gen_ai.client.cost per priced call, as USD per hour at the current rate. Unpriced calls are not included: see the next panel.', 'currencyUSD', [
       [`sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${sum(METRIC_GEN_AI_CLIENT_COST)}{${SEL}}[${W}])) * 3600`, '{{gen_ai_provider_name}} {{gen_ai_request_model}}'],
@@ -199,12 +252,17 @@ export function buildOverviewDashboard(): dashboard.Dashboard {
   );
   b.withPanel(
     ts('Rate-limited and unpriced calls / s', 'Calls that failed with error.type=rate_limit, and calls whose model has no price (their cost is missing from the cost panels).', 'reqps', [
-      [`sum by (${l(ATTR_GEN_AI_PROVIDER_NAME)}) (rate(${count(opDur)}{${SEL},${err}="${ERROR_TYPE_VALUES.RATE_LIMIT}"}[${W}]))`, 'rate_limit {{gen_ai_provider_name}}'],
+      [`sum by (${l(ATTR_GEN_AI_PROVIDER_NAME)}) (rate(${count(legacy ? opDur : METRIC_GEN_AI_CLIENT_INFERENCE_DURATION)}{${SEL},${err}="${ERROR_TYPE_VALUES.RATE_LIMIT}"}[${W}]))`, 'rate_limit {{gen_ai_provider_name}}'],
       [`sum by (${l(ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${prom(METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS)}{${SEL}}[${W}]))`, 'unpriced {{gen_ai_request_model}}'],
     ]),
   );
   b.withPanel(
-    ts('Time to first chunk p50 / p95 (streaming)', 'gen_ai.client.operation.time_to_first_chunk quantiles: how long users wait for the first token.', 's', quantiles(bucket(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK), provModel).slice(0, 2)),
+    ts(
+      'Time to first chunk p50 / p95 (streaming)',
+      `${legacy ? 'gen_ai.client.operation.time_to_first_chunk' : 'gen_ai.client.inference.time_to_first_chunk'} quantiles: how long users wait for the first token.`,
+      's',
+      quantiles(bucket(legacy ? METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK : METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK), provModel).slice(0, 2),
+    ),
   );
   b.withPanel(
     ts('Speech latency p95 (text to speech, speech to text)', 'gen_ai.client.operation.duration for the speech operations.', 's', [

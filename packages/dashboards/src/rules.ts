@@ -23,6 +23,11 @@ import {
   METRIC_DB_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_COST,
   METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_DURATION,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
@@ -109,14 +114,41 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = Object.freeze({
 const by = (...attrs: string[]) => ['job', ...attrs.map(l)].join(', ');
 const INFERENCE = `${l(ATTR_GEN_AI_OPERATION_NAME)}=~"${[OP.CHAT, OP.TEXT_COMPLETION, OP.GENERATE_CONTENT, OP.EMBEDDINGS].join('|')}"`;
 
-/** Names of the recording rules (level:metric:operations), for queries and alerts. */
-export const RECORDED = Object.freeze({
+/**
+ * Which GenAI metric names the dashboard and rules query: `current`
+ * (semantic-conventions-genai v0.1.0, agentmeter's default) or `legacy` (the v1.41 names an
+ * app emits with AGENTMETER_GENAI_METRICS=legacy). Apps on `both` can use either.
+ */
+export type GenAiNames = 'current' | 'legacy';
+/** Options of the dashboard and rule builders. */
+export interface GenAiNamesOptions {
+  /** Default `current`. */
+  readonly genAiMetrics?: GenAiNames;
+}
+
+/** Recording-rule names over the v1.41 GenAI names (the `legacy` rule files). */
+export const RECORDED_LEGACY = Object.freeze({
   llmCalls: 'job_provider_model:gen_ai_client_operations:rate5m',
   llmErrors: 'job_provider_model:gen_ai_client_operation_errors:rate5m',
   llmErrorRatio: 'job:gen_ai_client_operation_errors:ratio_rate5m',
   llmRateLimited: 'job_provider:gen_ai_client_rate_limited:rate5m',
   llmLatencyP95: 'job_provider_model:gen_ai_client_operation_duration_seconds:p95_5m',
   tokens: 'job_model_type:gen_ai_client_token_usage:rate5m',
+});
+
+/** Names of the recording rules (level:metric:operations), for queries and alerts (current GenAI names). */
+export const RECORDED = Object.freeze({
+  llmCalls: 'job_provider_model:gen_ai_client_inference_operations:rate5m',
+  llmErrors: 'job_provider_model:gen_ai_client_inference_errors:rate5m',
+  llmErrorRatio: 'job:gen_ai_client_inference_errors:ratio_rate5m',
+  llmRateLimited: 'job_provider:gen_ai_client_inference_rate_limited:rate5m',
+  llmLatencyP95: 'job_provider_model:gen_ai_client_inference_duration_seconds:p95_5m',
+  inputTokens: 'job_provider_model:gen_ai_client_inference_usage_input_tokens:rate5m',
+  outputTokens: 'job_provider_model:gen_ai_client_inference_usage_output_tokens:rate5m',
+  cacheReadTokens: 'job_provider_model:gen_ai_client_inference_usage_cache_read_input_tokens:rate5m',
+  reasoningTokens: 'job_provider_model:gen_ai_client_inference_usage_reasoning_output_tokens:rate5m',
+  promptCacheHitRatio: 'job_provider_model:gen_ai_client_inference_prompt_cache_hit:ratio_rate5m',
+  reasoningShare: 'job_provider_model:gen_ai_client_inference_reasoning_output:ratio_rate5m',
   costPerSecond: 'job_provider_model:gen_ai_client_cost_usd:rate1h',
   toolErrorRatio: 'job_tool:gen_ai_execute_tool_errors:ratio_rate10m',
   httpRequests: 'job:http_server_requests:rate5m',
@@ -127,24 +159,53 @@ export const RECORDED = Object.freeze({
   dbLatencyP95: 'job:db_client_operation_duration_seconds:p95_5m',
 });
 
-/** Recording rules: the expensive or repeated expressions behind the alerts. */
-export function buildRecordingRules(): RuleFile<RecordingRule> {
-  const opCount = count(METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
+/** The GenAI recording rules of one name set. */
+function genAiRecordingRules(names: GenAiNames): RecordingRule[] {
+  const err = l(ATTR_ERROR_TYPE);
+  const pm = by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL);
+  if (names === 'legacy') {
+    const R = RECORDED_LEGACY;
+    const opCount = count(METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
+    return [
+      { record: R.llmCalls, expr: `sum by (${pm}) (rate(${opCount}{${INFERENCE}}[5m]))` },
+      { record: R.llmErrors, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_ERROR_TYPE)}) (rate(${opCount}{${INFERENCE},${err}!=""}[5m]))` },
+      { record: R.llmErrorRatio, expr: `(sum by (job) (${R.llmErrors}) or sum by (job) (${R.llmCalls}) * 0) / sum by (job) (${R.llmCalls})` },
+      { record: R.llmRateLimited, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME)}) (rate(${opCount}{${err}="${ERROR_TYPE_VALUES.RATE_LIMIT}"}[5m]))` },
+      {
+        record: R.llmLatencyP95,
+        expr: `histogram_quantile(0.95, sum by (${pm}, le) (rate(${bucket(METRIC_GEN_AI_CLIENT_OPERATION_DURATION)}{${INFERENCE}}[5m])))`,
+      },
+      { record: R.tokens, expr: `sum by (${by(ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE)}) (rate(${sum(METRIC_GEN_AI_CLIENT_TOKEN_USAGE)}[5m]))` },
+    ];
+  }
+  const R = RECORDED;
+  const calls = count(METRIC_GEN_AI_CLIENT_INFERENCE_DURATION);
+  const rate = (metric: string) => `sum by (${pm}) (rate(${prom(metric)}[5m]))`;
+  return [
+    { record: R.llmCalls, expr: `sum by (${pm}) (rate(${calls}[5m]))` },
+    { record: R.llmErrors, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_ERROR_TYPE)}) (rate(${calls}{${err}!=""}[5m]))` },
+    { record: R.llmErrorRatio, expr: `(sum by (job) (${R.llmErrors}) or sum by (job) (${R.llmCalls}) * 0) / sum by (job) (${R.llmCalls})` },
+    { record: R.llmRateLimited, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME)}) (rate(${calls}{${err}="${ERROR_TYPE_VALUES.RATE_LIMIT}"}[5m]))` },
+    { record: R.llmLatencyP95, expr: `histogram_quantile(0.95, sum by (${pm}, le) (rate(${bucket(METRIC_GEN_AI_CLIENT_INFERENCE_DURATION)}[5m])))` },
+    { record: R.inputTokens, expr: rate(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS) },
+    { record: R.outputTokens, expr: rate(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS) },
+    { record: R.cacheReadTokens, expr: rate(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS) },
+    { record: R.reasoningTokens, expr: rate(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS) },
+    // a model that reports no cached / reasoning tokens has ratio 0, not no series
+    { record: R.promptCacheHitRatio, expr: `(${R.cacheReadTokens} or ${R.inputTokens} * 0) / ${R.inputTokens}` },
+    { record: R.reasoningShare, expr: `(${R.reasoningTokens} or ${R.outputTokens} * 0) / ${R.outputTokens}` },
+  ];
+}
+
+/** Recording rules: the expensive or repeated expressions behind the alerts (`legacy`: over the v1.41 GenAI names). */
+export function buildRecordingRules(options: GenAiNamesOptions = {}): RuleFile<RecordingRule> {
   const err = l(ATTR_ERROR_TYPE);
   const httpCount = count(METRIC_HTTP_SERVER_REQUEST_DURATION);
   const cacheOps = prom(METRIC_CACHE_OPERATIONS);
   const get = `${l(ATTR_CACHE_OPERATION)}="${CACHE_OPERATION_VALUES.GET}"`;
   const pool = by(ATTR_DB_CLIENT_CONNECTION_POOL_NAME).replace('job', 'job, instance');
   const rules: RecordingRule[] = [
-    { record: RECORDED.llmCalls, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${opCount}{${INFERENCE}}[5m]))` },
-    { record: RECORDED.llmErrors, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_ERROR_TYPE)}) (rate(${opCount}{${INFERENCE},${err}!=""}[5m]))` },
-    { record: RECORDED.llmErrorRatio, expr: `(sum by (job) (${RECORDED.llmErrors}) or sum by (job) (${RECORDED.llmCalls}) * 0) / sum by (job) (${RECORDED.llmCalls})` },
-    { record: RECORDED.llmRateLimited, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME)}) (rate(${opCount}{${err}="${ERROR_TYPE_VALUES.RATE_LIMIT}"}[5m]))` },
-    {
-      record: RECORDED.llmLatencyP95,
-      expr: `histogram_quantile(0.95, sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL)}, le) (rate(${bucket(METRIC_GEN_AI_CLIENT_OPERATION_DURATION)}{${INFERENCE}}[5m])))`,
-    },
-    { record: RECORDED.tokens, expr: `sum by (${by(ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOKEN_TYPE)}) (rate(${sum(METRIC_GEN_AI_CLIENT_TOKEN_USAGE)}[5m]))` },
+    ...genAiRecordingRules(options.genAiMetrics ?? 'current'),
     { record: RECORDED.costPerSecond, expr: `sum by (${by(ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL)}) (rate(${sum(METRIC_GEN_AI_CLIENT_COST)}[1h]))` },
     {
       record: RECORDED.toolErrorRatio,
@@ -166,29 +227,30 @@ export function buildRecordingRules(): RuleFile<RecordingRule> {
   return { groups: [{ name: 'agentmeter.recording', interval: '30s', rules }] };
 }
 
-/** Alerting rules answering the seed guides' alerts, over the recording rules above. */
-export function buildAlertRules(thresholds: Partial<AlertThresholds> = {}): RuleFile<AlertingRule> {
+/** Alerting rules answering the seed guides' alerts, over the recording rules above (`legacy`: the legacy recording rules). */
+export function buildAlertRules(thresholds: Partial<AlertThresholds> = {}, options: GenAiNamesOptions = {}): RuleFile<AlertingRule> {
   const t: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
+  const G = options.genAiMetrics === 'legacy' ? RECORDED_LEGACY : RECORDED;
   const provider = l(ATTR_GEN_AI_PROVIDER_NAME);
   const sev = (severity: 'critical' | 'warning' | 'info') => ({ severity });
   const genai: AlertingRule[] = [
     {
       alert: 'LlmHighErrorRate',
-      expr: `${RECORDED.llmErrorRatio} > ${t.llmErrorRatio}`,
+      expr: `${G.llmErrorRatio} > ${t.llmErrorRatio}`,
       for: '5m',
       labels: sev('warning'),
       annotations: { summary: 'High LLM error rate in {{ $labels.job }}', description: '{{ $value | humanizePercentage }} of GenAI calls failed over the last 5 minutes.' },
     },
     {
       alert: 'LlmRateLimited',
-      expr: `${RECORDED.llmRateLimited} > ${t.llmRateLimitedPerSecond}`,
+      expr: `${G.llmRateLimited} > ${t.llmRateLimitedPerSecond}`,
       for: '2m',
       labels: sev('critical'),
       annotations: { summary: '{{ $labels.gen_ai_provider_name }} is rate limiting {{ $labels.job }}', description: '{{ $value | humanize }} rate-limited calls per second.' },
     },
     {
       alert: 'LlmHighLatency',
-      expr: `${RECORDED.llmLatencyP95} > ${t.llmLatencyP95Seconds}`,
+      expr: `${G.llmLatencyP95} > ${t.llmLatencyP95Seconds}`,
       for: '5m',
       labels: sev('warning'),
       annotations: {

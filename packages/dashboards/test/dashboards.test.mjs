@@ -26,6 +26,8 @@ import { PROMTOOL_BIN } from '../../../test/helpers/prometheus.mjs';
 const pkg = new URL('..', import.meta.url).pathname;
 const generated = join(pkg, 'generated');
 const ruleFiles = [GENERATED_FILES.recordingRules, GENERATED_FILES.alertRules].map((f) => join(generated, f));
+const legacyRuleFiles = [GENERATED_FILES.recordingRulesLegacy, GENERATED_FILES.alertRulesLegacy].map((f) => join(generated, f));
+const LEGACY = { genAiMetrics: 'legacy' };
 
 test('(a) the committed generated files are what the code generates', () => {
   const files = renderGeneratedFiles();
@@ -42,25 +44,48 @@ test('(a) the committed generated files are what the code generates', () => {
 test('the YAML writer round-trips the rule files exactly', () => {
   assert.deepEqual(YAML.parse(readFileSync(ruleFiles[0], 'utf8')), JSON.parse(JSON.stringify(buildRecordingRules())));
   assert.deepEqual(YAML.parse(readFileSync(ruleFiles[1], 'utf8')), JSON.parse(JSON.stringify(buildAlertRules())));
+  assert.deepEqual(YAML.parse(readFileSync(legacyRuleFiles[0], 'utf8')), JSON.parse(JSON.stringify(buildRecordingRules(LEGACY))));
+  assert.deepEqual(YAML.parse(readFileSync(legacyRuleFiles[1], 'utf8')), JSON.parse(JSON.stringify(buildAlertRules({}, LEGACY))));
   const tricky = { a: ["it's", 'yes', '5', '{{ $value }}', 'x: y', '#c', '-1', ''], b: { 'k.v': 1.5, n: true } };
   assert.deepEqual(YAML.parse(toYaml(tricky)), tricky);
 });
 
-test('(b) promtool check rules accepts both rule files', () => {
-  const r = spawnSync(PROMTOOL_BIN, ['check', 'rules', ...ruleFiles], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /SUCCESS: \d+ rules found/);
+test('(b) promtool check rules accepts the rule files, current and legacy', () => {
+  for (const files of [ruleFiles, legacyRuleFiles]) {
+    const r = spawnSync(PROMTOOL_BIN, ['check', 'rules', ...files], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /SUCCESS: \d+ rules found/);
+  }
 });
 
-test('(c) promtool test rules: input series in catalogue names -> expected alerts', () => {
-  const r = spawnSync(PROMTOOL_BIN, ['test', 'rules', 'rules.promtool.yml'], { cwd: join(pkg, 'test'), encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /SUCCESS/);
-  // every alert the rules define has at least one firing expectation in the unit tests
-  const tests = YAML.parse(readFileSync(join(pkg, 'test', 'rules.promtool.yml'), 'utf8'));
-  const covered = new Set(tests.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts?.length).map((a) => a.alertname)));
-  const alerts = buildAlertRules().groups.flatMap((g) => g.rules.map((r) => r.alert));
-  assert.deepEqual(alerts.filter((a) => !covered.has(a)), []);
+for (const [file, options] of [['rules.promtool.yml', {}], ['rules.legacy.promtool.yml', LEGACY]]) {
+  test(`(c) promtool test rules ${file}: input series in catalogue names -> expected alerts`, () => {
+    const r = spawnSync(PROMTOOL_BIN, ['test', 'rules', file], { cwd: join(pkg, 'test'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /SUCCESS/);
+    // every alert the rules define has at least one firing expectation in the unit tests
+    const tests = YAML.parse(readFileSync(join(pkg, 'test', file), 'utf8'));
+    const covered = new Set(tests.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts?.length).map((a) => a.alertname)));
+    const alerts = buildAlertRules({}, options).groups.flatMap((g) => g.rules.map((r) => r.alert));
+    assert.deepEqual(alerts.filter((a) => !covered.has(a)), []);
+    // and every GenAI recording rule is evaluated or feeds an alert that is
+    if (!options.genAiMetrics) {
+      const tested = new Set(tests.tests.flatMap((t) => (t.promql_expr_test ?? []).map((e) => e.expr)));
+      for (const r of ['job_provider_model:gen_ai_client_inference_prompt_cache_hit:ratio_rate5m', 'job_provider_model:gen_ai_client_inference_reasoning_output:ratio_rate5m', 'job:gen_ai_client_inference_errors:ratio_rate5m']) assert.ok(tested.has(r), r);
+    }
+  });
+}
+
+test('the legacy rule files are the rules agentmeter shipped before the current GenAI names (same records, alerts, expressions)', () => {
+  const rec = buildRecordingRules(LEGACY).groups[0].rules;
+  assert.equal(rec[0].record, 'job_provider_model:gen_ai_client_operations:rate5m');
+  assert.equal(rec[0].expr, 'sum by (job, gen_ai_provider_name, gen_ai_request_model) (rate(gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=~"chat|text_completion|generate_content|embeddings"}[5m]))');
+  assert.ok(rec.some((r) => r.record === 'job_model_type:gen_ai_client_token_usage:rate5m'));
+  const cur = buildRecordingRules().groups[0].rules.map((r) => r.record);
+  assert.ok(!cur.some((r) => /gen_ai_client_operation|token_usage/.test(r)), cur.join());
+  // same alert names either way: a switch of variant keeps silences and routes
+  const names = (o) => buildAlertRules({}, o).groups.flatMap((g) => g.rules.map((r) => r.alert));
+  assert.deepEqual(names(LEGACY), names());
 });
 
 test('the seeds\' alerts are all answered', () => {
@@ -69,11 +94,14 @@ test('the seeds\' alerts are all answered', () => {
     assert.ok(alerts.has(a), a);
 });
 
-// read from the committed files: what users import and load
+// read from the committed files (both variants): what users import and load
 function allExpressions() {
-  const recording = YAML.parse(readFileSync(ruleFiles[0], 'utf8'));
-  const alerting = YAML.parse(readFileSync(ruleFiles[1], 'utf8'));
-  const d = JSON.parse(readFileSync(join(generated, GENERATED_FILES.overviewDashboard), 'utf8'));
+  return [allExpressionsOf(ruleFiles, GENERATED_FILES.overviewDashboard), allExpressionsOf(legacyRuleFiles, GENERATED_FILES.overviewDashboardLegacy)].reduce((a, b) => ({ exprs: [...a.exprs, ...b.exprs], recorded: new Set([...a.recorded, ...b.recorded]) }));
+}
+function allExpressionsOf(files, dashboardFile) {
+  const recording = YAML.parse(readFileSync(files[0], 'utf8'));
+  const alerting = YAML.parse(readFileSync(files[1], 'utf8'));
+  const d = JSON.parse(readFileSync(join(generated, dashboardFile), 'utf8'));
   const recorded = new Set(recording.groups.flatMap((g) => g.rules.map((r) => r.record)));
   const exprs = [
     ...panelQueries(d).map((q) => ({ where: `panel "${q.panel}" ${q.refId}`, expr: q.expr })),
@@ -132,4 +160,13 @@ test('the dashboard has the panels the seeds ask for', () => {
   assert.equal(d.uid, 'agentmeter-ai-overview');
   const q = panelQueries(d);
   assert.ok(q.every((x) => x.expr.includes('job=~"$job"')), 'every panel query filters by $job');
+  // the current names' panels: prompt-cache hit ratio and reasoning share, no legacy GenAI family
+  for (const re of [/Prompt cache hit ratio/, /Reasoning token share/]) assert.ok(titles.some((t) => re.test(t)), `no panel matching ${re}`);
+  const genAiLegacy = /gen_ai_client_token_usage|gen_ai_client_operation_time_to_first_chunk|gen_ai_client_operation_duration_seconds_(count|bucket)\{[^}]*gen_ai_operation_name=~"chat/;
+  assert.deepEqual(q.filter((x) => genAiLegacy.test(x.expr)).map((x) => x.panel), []);
+  const legacy = buildOverviewDashboard(LEGACY);
+  assert.equal(legacy.uid, 'agentmeter-ai-overview-legacy');
+  const lq = panelQueries(legacy);
+  assert.ok(lq.some((x) => x.expr.includes('gen_ai_client_token_usage_sum')));
+  assert.ok(!lq.some((x) => /gen_ai_client_inference_/.test(x.expr)));
 });

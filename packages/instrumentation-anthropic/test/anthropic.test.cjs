@@ -20,7 +20,7 @@ test('CommonJS: require works, config enabled:false patches nothing until enable
     const client = new Anthropic({ apiKey: 'k', baseURL: llm.url, maxRetries: 0 });
     await client.messages.create({ model: 'claude-cjs', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] });
     const text = await serializeAsync(registry);
-    assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-cjs",gen_ai_response_model="claude-cjs-2025-01-01",gen_ai_token_type="input"\} 35$/m);
+    assert.match(text, /^gen_ai_client_inference_usage_input_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-cjs",gen_ai_response_model="claude-cjs-2025-01-01",gen_ai_token_modality="text"\} 35$/m);
   } finally {
     await llm.close();
   }

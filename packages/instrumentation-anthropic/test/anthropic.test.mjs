@@ -63,18 +63,18 @@ test('messages.create, stream:true and messages.stream() are recorded once each,
 
   const out = await serializeAsync(registry);
   const line = (metric, labels, v) => assert.match(out, new RegExp(`^${metric}\\{${labels.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\} ${v}$`, 'm'), `${metric}{${labels}} ${v}\n${out}`);
-  line('gen_ai_client_operation_duration_seconds_count', L('claude-sonnet-4-5'), 1);
-  line('gen_ai_client_token_usage_sum', L('claude-sonnet-4-5') + ',gen_ai_token_type="input"', 35);
-  line('gen_ai_client_token_usage_sum', L('claude-sonnet-4-5') + ',gen_ai_token_type="output"', 8);
-  line('gen_ai_client_operation_duration_seconds_count', L('claude-with-response'), 1);
-  line('gen_ai_client_operation_time_to_first_chunk_seconds_count', L('claude-stream-slow'), 1);
-  line('gen_ai_client_operation_time_per_output_chunk_seconds_count', L('claude-stream-slow'), 3);
-  line('gen_ai_client_token_usage_sum', L('claude-stream-slow') + ',gen_ai_token_type="input"', 35);
-  line('gen_ai_client_token_usage_sum', L('claude-stream-slow') + ',gen_ai_token_type="output"', 8);
-  line('gen_ai_client_operation_duration_seconds_count', L('claude-helper'), 1);
-  line('gen_ai_client_operation_time_to_first_chunk_seconds_count', L('claude-helper'), 1);
-  line('gen_ai_client_operation_duration_seconds_count', 'error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-rate-limit"', 1);
-  line('gen_ai_client_operation_duration_seconds_count', 'error_type="server_error",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-server-error"', 1);
+  line('gen_ai_client_inference_duration_seconds_count', L('claude-sonnet-4-5'), 1);
+  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality=\"text\"', 35);
+  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality=\"text\"', 8);
+  line('gen_ai_client_inference_duration_seconds_count', L('claude-with-response'), 1);
+  line('gen_ai_client_inference_time_to_first_chunk_seconds_count', L('claude-stream-slow'), 1);
+  line('gen_ai_client_inference_time_per_output_chunk_seconds_count', L('claude-stream-slow'), 3);
+  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality=\"text\"', 35);
+  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality=\"text\"', 8);
+  line('gen_ai_client_inference_duration_seconds_count', L('claude-helper'), 1);
+  line('gen_ai_client_inference_time_to_first_chunk_seconds_count', L('claude-helper'), 1);
+  line('gen_ai_client_inference_duration_seconds_count', 'error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-rate-limit"', 1);
+  line('gen_ai_client_inference_duration_seconds_count', 'error_type="server_error",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-server-error"', 1);
   assert.doesNotMatch(out, /PROMPT-ANTHROPIC|Hello there/);
   const mine = events.slice(start);
   assert.equal(mine.length, 6, JSON.stringify(mine));
@@ -84,7 +84,7 @@ test('messages.create, stream:true and messages.stream() are recorded once each,
   // the SDK's own spans exist, but the span processor skipped every call the instrumentation recorded
   if (SDK_TRACES) assert.ok(exporter.getFinishedSpans().length >= 6, 'Anthropic SDK emitted spans');
   const spanOut = await serializeAsync(spanRegistry);
-  assert.doesNotMatch(spanOut, /gen_ai_client_operation_duration_seconds_count/);
+  assert.doesNotMatch(spanOut, /gen_ai_client_inference_duration_seconds_count/);
 });
 
 test('patched once; disable() hands the calls over to the span processor (counted once either way)', async () => {
@@ -98,8 +98,8 @@ test('patched once; disable() hands the calls over to the span processor (counte
     assert.doesNotMatch(out, /claude-after-disable/);
     const spanOut = await serializeAsync(spanRegistry);
     if (!SDK_TRACES) return; // no built-in spans before 0.134: nothing to hand over to
-    assert.match(spanOut, new RegExp(`^gen_ai_client_operation_duration_seconds_count\\{${L('claude-after-disable')}\\} 1$`, 'm'));
-    assert.match(spanOut, new RegExp(`^gen_ai_client_token_usage_sum\\{${L('claude-after-disable')},gen_ai_token_type="input"\\} 35$`, 'm'));
+    assert.match(spanOut, new RegExp(`^gen_ai_client_inference_duration_seconds_count\\{${L('claude-after-disable')}\\} 1$`, 'm'));
+    assert.match(spanOut, new RegExp(`^gen_ai_client_inference_usage_input_tokens_total\\{${L('claude-after-disable')},gen_ai_token_modality="text"\\} 35$`, 'm'));
   } finally {
     instrumentation.enable();
   }

@@ -13,9 +13,9 @@ test('ESM app (import Anthropic from "@anthropic-ai/sdk") is instrumented by nod
       );
     });
     assert.equal(r.err, null, r.stderr);
-    assert.match(r.stdout, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="esm-claude",gen_ai_response_model="esm-claude-2025-01-01",gen_ai_token_type="input"\} 35$/m);
-    assert.match(r.stdout, /^gen_ai_client_operation_duration_seconds_count\{[^}]*gen_ai_request_model="esm-claude-stream"[^}]*\} 1$/m);
-    assert.match(r.stdout, /^gen_ai_client_operation_time_to_first_chunk_seconds_count\{[^}]*gen_ai_request_model="esm-claude-stream"[^}]*\} 1$/m);
+    assert.match(r.stdout, /^gen_ai_client_inference_usage_input_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="esm-claude",gen_ai_response_model="esm-claude-2025-01-01",gen_ai_token_modality="text"\} 35$/m);
+    assert.match(r.stdout, /^gen_ai_client_inference_duration_seconds_count\{[^}]*gen_ai_request_model="esm-claude-stream"[^}]*\} 1$/m);
+    assert.match(r.stdout, /^gen_ai_client_inference_time_to_first_chunk_seconds_count\{[^}]*gen_ai_request_model="esm-claude-stream"[^}]*\} 1$/m);
   } finally {
     await llm.close();
   }

@@ -6,6 +6,7 @@ export interface LlmUsageAccumulator {
   outputTokens?: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  reasoningTokens?: number;
   responseModel?: string;
   [extra: string]: unknown;
 }
@@ -47,6 +48,10 @@ function openaiUsage(usage: unknown, model: unknown): LlmUsage | undefined {
   if (output !== undefined) out.outputTokens = output;
   const cached = details ? num(details.cached_tokens) : undefined;
   if (cached !== undefined) out.cacheReadTokens = cached;
+  // reasoning tokens are counted inside completion/output tokens already
+  const outDetails = (isObj(usage.completion_tokens_details) ? usage.completion_tokens_details : undefined) ?? (isObj(usage.output_tokens_details) ? usage.output_tokens_details : undefined);
+  const reasoning = outDetails ? num(outDetails.reasoning_tokens) : undefined;
+  if (reasoning !== undefined) out.reasoningTokens = reasoning;
   if (responseModel) out.responseModel = responseModel;
   return out;
 }
@@ -185,8 +190,10 @@ function camelUsage(result: Obj): LlmUsage | undefined {
   if (output !== undefined) out.outputTokens = output;
   const read = num(u.cacheReadTokens);
   const write = num(u.cacheWriteTokens);
+  const reasoning = num(u.reasoningTokens);
   if (read !== undefined) out.cacheReadTokens = read;
   if (write !== undefined) out.cacheWriteTokens = write;
+  if (reasoning !== undefined) out.reasoningTokens = reasoning;
   const model = str(u.responseModel) ?? str(result.model);
   if (model) out.responseModel = model;
   return out;

@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, MeterProvider } from '@opentelemetry/api';
 import { CatalogueInstruments, publishGenAiUsage, report, validMeasure, type GenAiUsageEvent } from '@agentmeter/api';
 import {
   ATTR_ERROR_TYPE,
@@ -6,14 +6,31 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_MODALITY,
   ATTR_GEN_AI_TOKEN_TYPE,
   CATALOGUE,
+  GEN_AI_INFERENCE_OPERATIONS,
+  GEN_AI_METRICS_VALUES,
   GEN_AI_OPERATION_NAME_VALUES,
+  GEN_AI_TOKEN_MODALITY_VALUES,
   GEN_AI_TOKEN_TYPE_VALUES,
+  METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION,
+  METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_DURATION,
+  METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK,
+  METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+  type GenAiMetricsMode,
   type MetricDefinition,
 } from '@agentmeter/semconv';
 import { classifyError } from './errors';
@@ -46,6 +63,8 @@ export interface LlmUsage {
   readonly cacheReadTokens?: number;
   /** Input tokens written to the prompt cache (a subset of inputTokens). */
   readonly cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning (a subset of outputTokens). */
+  readonly reasoningTokens?: number;
   /** gen_ai.response.model when the response carries it. */
   readonly responseModel?: string;
 }
@@ -70,20 +89,104 @@ export interface LlmCall extends LlmCallAttributes, LlmUsage {
 export interface LlmRecorderOptions {
   /** Record into this meter provider instead of the global one (followed if it changes). */
   readonly meterProvider?: MeterProvider;
+  /**
+   * Which GenAI metric names this recorder emits (`current`, `legacy`, `both`); default:
+   * the process-wide setting ({@link setGenAiMetrics}, AGENTMETER_GENAI_METRICS).
+   */
+  readonly genAiMetrics?: GenAiMetricsMode;
 }
 
-type Key = 'duration' | 'tokens' | 'ttft' | 'tpoc';
+// ------------------------------------------------------------------ current | legacy | both
+
+const MODE_KEY = Symbol.for('agentmeter.genAiMetrics');
+type ModeHolder = { [MODE_KEY]?: GenAiMetricsMode };
+const MODES: readonly string[] = Object.values(GEN_AI_METRICS_VALUES);
+
+/** True when `v` is one of `current`, `legacy`, `both`. */
+export function isGenAiMetricsMode(v: unknown): v is GenAiMetricsMode {
+  return typeof v === 'string' && MODES.includes(v);
+}
+
+let envMode: GenAiMetricsMode | undefined;
+function modeFromEnv(): GenAiMetricsMode {
+  if (envMode !== undefined) return envMode;
+  const v = typeof process === 'object' ? process.env?.AGENTMETER_GENAI_METRICS : undefined;
+  if (v === undefined || v === '') envMode = GEN_AI_METRICS_VALUES.CURRENT;
+  else if (isGenAiMetricsMode(v.trim().toLowerCase())) envMode = v.trim().toLowerCase() as GenAiMetricsMode;
+  else {
+    report('AGENTMETER_INVALID_CONFIG', 'AGENTMETER_GENAI_METRICS', `AGENTMETER_GENAI_METRICS: expected current, legacy or both, got ${JSON.stringify(v.slice(0, 40))}; using current`);
+    envMode = GEN_AI_METRICS_VALUES.CURRENT;
+  }
+  return envMode;
+}
+
+/**
+ * Sets which GenAI metric names every recorder without its own `genAiMetrics` option emits,
+ * process-wide: `current` (semantic-conventions-genai v0.1.0, the default), `legacy` (the
+ * v1.41 names), `both`. `start()` calls it from the `genAiMetrics` option /
+ * AGENTMETER_GENAI_METRICS. An invalid value is ignored with one diagnostic.
+ */
+export function setGenAiMetrics(mode: GenAiMetricsMode): void {
+  if (!isGenAiMetricsMode(mode)) {
+    report('AGENTMETER_INVALID_CONFIG', 'genAiMetrics', `genAiMetrics: expected current, legacy or both, got ${JSON.stringify(String(mode).slice(0, 40))}; ignored`);
+    return;
+  }
+  (globalThis as ModeHolder)[MODE_KEY] = mode;
+}
+
+/** The process-wide GenAI metric names setting (see {@link setGenAiMetrics}). */
+export function getGenAiMetrics(): GenAiMetricsMode {
+  return (globalThis as ModeHolder)[MODE_KEY] ?? modeFromEnv();
+}
+
+type Key =
+  | 'duration'
+  | 'tokens'
+  | 'ttft'
+  | 'tpoc'
+  | 'inferenceDuration'
+  | 'inferenceTtft'
+  | 'inferenceTpoc'
+  | 'usageInput'
+  | 'usageOutput'
+  | 'usageCacheRead'
+  | 'usageCacheWrite'
+  | 'usageReasoning'
+  | 'opInput'
+  | 'opOutput'
+  | 'embeddingsDuration'
+  | 'embeddingsInput';
 const DEFS: Record<Key, MetricDefinition> = {
   duration: CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_DURATION],
   tokens: CATALOGUE[METRIC_GEN_AI_CLIENT_TOKEN_USAGE],
   ttft: CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK],
   tpoc: CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK],
+  inferenceDuration: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_DURATION],
+  inferenceTtft: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK],
+  inferenceTpoc: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK],
+  usageInput: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS],
+  usageOutput: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS],
+  usageCacheRead: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS],
+  usageCacheWrite: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS],
+  usageReasoning: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS],
+  opInput: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS],
+  opOutput: CATALOGUE[METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS],
+  embeddingsDuration: CATALOGUE[METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION],
+  embeddingsInput: CATALOGUE[METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS],
 };
 
+const INFERENCE = new Set(GEN_AI_INFERENCE_OPERATIONS);
+
 interface AttributeSet {
+  /** operation, provider, models, error.type: duration metrics (and the legacy set). */
   readonly base: Attributes;
+  /** legacy gen_ai.client.token.usage: base + gen_ai.token.type. */
   readonly input: Attributes;
   readonly output: Attributes;
+  /** current token histograms: operation, provider, models (no error.type). */
+  readonly tokens: Attributes;
+  /** current usage counters: tokens + gen_ai.token.modality. */
+  readonly usage: Attributes;
 }
 /** Attribute sets cached per recorder; beyond this (label churn) they are built per call. */
 const MAX_CACHED_ATTRIBUTE_SETS = 4096;
@@ -98,6 +201,19 @@ function attrString(v: unknown, what: string): string | undefined {
     return undefined;
   }
   return v.length > MAX_ATTR ? v.slice(0, MAX_ATTR) : v;
+}
+
+const ONE: number[] = [0];
+/** Valid chunk intervals of `timePerOutputChunkSeconds` (one value or each interval); undefined when none. */
+function chunkIntervals(tpoc: number | readonly number[] | undefined | null): readonly number[] | undefined {
+  if (tpoc === undefined || tpoc === null) return undefined;
+  if (typeof tpoc === 'number' || !Array.isArray(tpoc)) {
+    if (!validMeasure(tpoc, 'gen_ai time per output chunk')) return undefined;
+    ONE[0] = tpoc;
+    return ONE;
+  }
+  const out = (tpoc as readonly unknown[]).filter((v): v is number => validMeasure(v, 'gen_ai time per output chunk'));
+  return out.length > 0 ? out : undefined;
 }
 
 function optionalMeasure(v: unknown, what: string): number | undefined {
@@ -115,9 +231,19 @@ export class LlmRecorder {
   private readonly instruments: CatalogueInstruments<Key>;
   /** Attribute objects per (operation, provider, models, error): built once, reused (bounded). */
   private readonly attrCache = new Map<string, AttributeSet>();
+  private readonly mode: GenAiMetricsMode | undefined;
 
   constructor(options: LlmRecorderOptions = {}) {
     this.instruments = new CatalogueInstruments<Key>(LLM_SCOPE_NAME, LLM_SCOPE_VERSION, DEFS, options.meterProvider);
+    if (options.genAiMetrics !== undefined) {
+      if (isGenAiMetricsMode(options.genAiMetrics)) this.mode = options.genAiMetrics;
+      else report('AGENTMETER_INVALID_CONFIG', 'LlmRecorder.genAiMetrics', `LlmRecorder genAiMetrics: expected current, legacy or both, got ${JSON.stringify(String(options.genAiMetrics).slice(0, 40))}; using the process-wide setting`);
+    }
+  }
+
+  /** The GenAI metric names this recorder emits now. */
+  get genAiMetrics(): GenAiMetricsMode {
+    return this.mode ?? getGenAiMetrics();
   }
 
   /**
@@ -147,11 +273,14 @@ export class LlmRecorder {
       };
       if (requestModel !== undefined) base[ATTR_GEN_AI_REQUEST_MODEL] = requestModel;
       if (responseModel !== undefined) base[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
+      const tokens: Attributes = { ...base };
       if (errorType !== undefined) base[ATTR_ERROR_TYPE] = errorType;
       set = {
         base,
         input: { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.INPUT },
         output: { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUES.OUTPUT },
+        tokens,
+        usage: { ...tokens, [ATTR_GEN_AI_TOKEN_MODALITY]: GEN_AI_TOKEN_MODALITY_VALUES.TEXT },
       };
       if (this.attrCache.size < MAX_CACHED_ATTRIBUTE_SETS) this.attrCache.set(key, set);
     }
@@ -169,31 +298,62 @@ export class LlmRecorder {
     const responseModel = attrString(call.responseModel, 'gen_ai.response.model');
     const errorType = call.error === undefined || call.error === null || call.error === false ? undefined : classifyError(call.error);
 
-    const { base: attrs, input: inputAttrs, output: outputAttrs } = this.attributeSet(operation, provider, requestModel, responseModel, errorType);
+    const set = this.attributeSet(operation, provider, requestModel, responseModel, errorType);
+    const attrs = set.base;
 
     const duration = optionalMeasure(call.durationSeconds, 'gen_ai.client.operation.duration');
     const inputTokens = optionalMeasure(call.inputTokens, 'gen_ai input tokens');
     const outputTokens = optionalMeasure(call.outputTokens, 'gen_ai output tokens');
     const cacheReadTokens = optionalMeasure(call.cacheReadTokens, 'gen_ai cache read tokens');
     const cacheWriteTokens = optionalMeasure(call.cacheWriteTokens, 'gen_ai cache write tokens');
+    const reasoningTokens = optionalMeasure(call.reasoningTokens, 'gen_ai reasoning tokens');
     const ttft = optionalMeasure(call.timeToFirstChunkSeconds, 'gen_ai time to first chunk');
     const characters = optionalMeasure(call.characters, 'text_to_speech characters');
     const audioSeconds = optionalMeasure(call.audioSeconds, 'speech_to_text audio seconds');
+    const tpocs = chunkIntervals(call.timePerOutputChunkSeconds);
 
-    if (duration !== undefined) this.instruments.get<Histogram>('duration').record(duration, attrs);
-    if (inputTokens !== undefined || outputTokens !== undefined) {
-      const tokens = this.instruments.get<Histogram>('tokens');
-      if (inputTokens !== undefined) tokens.record(inputTokens, inputAttrs);
-      if (outputTokens !== undefined) tokens.record(outputTokens, outputAttrs);
+    const mode = this.mode ?? getGenAiMetrics();
+    if (mode !== GEN_AI_METRICS_VALUES.LEGACY) {
+      // semantic-conventions-genai v0.1.0
+      if (INFERENCE.has(operation)) {
+        if (duration !== undefined) this.instruments.get<Histogram>('inferenceDuration').record(duration, attrs);
+        if (ttft !== undefined) this.instruments.get<Histogram>('inferenceTtft').record(ttft, attrs);
+        if (tpocs !== undefined) {
+          const h = this.instruments.get<Histogram>('inferenceTpoc');
+          for (const v of tpocs) h.record(v, attrs);
+        }
+        const { tokens, usage } = set;
+        if (inputTokens !== undefined) {
+          this.instruments.get<Counter>('usageInput').add(inputTokens, usage);
+          this.instruments.get<Histogram>('opInput').record(inputTokens, tokens);
+        }
+        if (outputTokens !== undefined) {
+          this.instruments.get<Counter>('usageOutput').add(outputTokens, usage);
+          this.instruments.get<Histogram>('opOutput').record(outputTokens, tokens);
+        }
+        if (cacheReadTokens !== undefined) this.instruments.get<Counter>('usageCacheRead').add(cacheReadTokens, usage);
+        if (cacheWriteTokens !== undefined) this.instruments.get<Counter>('usageCacheWrite').add(cacheWriteTokens, usage);
+        if (reasoningTokens !== undefined) this.instruments.get<Counter>('usageReasoning').add(reasoningTokens, usage);
+      } else if (operation === GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS) {
+        if (duration !== undefined) this.instruments.get<Histogram>('embeddingsDuration').record(duration, attrs);
+        if (inputTokens !== undefined) this.instruments.get<Histogram>('embeddingsInput').record(inputTokens, set.tokens);
+      } else if (duration !== undefined && mode !== GEN_AI_METRICS_VALUES.BOTH) {
+        // speech and other operations keep gen_ai.client.operation.duration (recorded once under `both`, below)
+        this.instruments.get<Histogram>('duration').record(duration, attrs);
+      }
     }
-    if (ttft !== undefined) this.instruments.get<Histogram>('ttft').record(ttft, attrs);
-    const tpoc = call.timePerOutputChunkSeconds;
-    if (tpoc !== undefined && tpoc !== null) {
-      const h = this.instruments.get<Histogram>('tpoc');
-      if (typeof tpoc === 'number' || !Array.isArray(tpoc)) {
-        if (validMeasure(tpoc, 'gen_ai time per output chunk')) h.record(tpoc, attrs);
-      } else {
-        for (const v of tpoc) if (validMeasure(v, 'gen_ai time per output chunk')) h.record(v, attrs);
+    if (mode !== GEN_AI_METRICS_VALUES.CURRENT) {
+      // the v1.41 names, exactly as before
+      if (duration !== undefined) this.instruments.get<Histogram>('duration').record(duration, attrs);
+      if (inputTokens !== undefined || outputTokens !== undefined) {
+        const tokens = this.instruments.get<Histogram>('tokens');
+        if (inputTokens !== undefined) tokens.record(inputTokens, set.input);
+        if (outputTokens !== undefined) tokens.record(outputTokens, set.output);
+      }
+      if (ttft !== undefined) this.instruments.get<Histogram>('ttft').record(ttft, attrs);
+      if (tpocs !== undefined) {
+        const h = this.instruments.get<Histogram>('tpoc');
+        for (const v of tpocs) h.record(v, attrs);
       }
     }
 
@@ -203,6 +363,7 @@ export class LlmRecorder {
     if (outputTokens !== undefined) event.outputTokens = outputTokens;
     if (cacheReadTokens !== undefined) event.cacheReadTokens = cacheReadTokens;
     if (cacheWriteTokens !== undefined) event.cacheWriteTokens = cacheWriteTokens;
+    if (reasoningTokens !== undefined) event.reasoningTokens = reasoningTokens;
     if (characters !== undefined) event.characters = characters;
     if (audioSeconds !== undefined) event.audioSeconds = audioSeconds;
     if (errorType !== undefined) event.errorType = errorType;

@@ -22,6 +22,10 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_PROMPT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_WRITE,
+  ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING,
   ATTR_OPENINFERENCE_LLM_MODEL_NAME,
   ATTR_OPENINFERENCE_LLM_PROVIDER,
   ATTR_OPENINFERENCE_LLM_SYSTEM,
@@ -83,8 +87,8 @@ function hrSeconds(t: HrTimeLike | undefined): number | undefined {
 }
 
 /**
- * A SpanProcessor that derives agentmeter's GenAI metrics (operation duration, token
- * usage, time to first chunk, error.type, and one usage event for cost) from spans that
+ * A SpanProcessor that derives agentmeter's GenAI metrics (inference / embeddings /
+ * operation duration, token usage incl. cache and reasoning tokens, time to first chunk, error.type, and one usage event for cost) from spans that
  * carry GenAI attributes: the Anthropic SDK 1.x built-in tracing, the Vercel AI SDK's
  * `doGenerate`/`doStream` spans, OpenLLMetry and OpenInference instrumentations.
  *
@@ -154,8 +158,9 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
       durationSeconds: duration,
       inputTokens: num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_PROMPT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT]),
       outputTokens: num(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION]),
-      cacheReadTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]),
-      cacheWriteTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC]),
+      cacheReadTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ]) ?? num(a['ai.usage.cachedInputTokens']),
+      cacheWriteTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_WRITE]),
+      reasoningTokens: num(a[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING]) ?? num(a['ai.usage.reasoningTokens']),
       timeToFirstChunkSeconds: ttft,
       error,
     });

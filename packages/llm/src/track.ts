@@ -110,6 +110,7 @@ export class LlmStreamObserver {
       outputTokens: acc.outputTokens,
       cacheReadTokens: acc.cacheReadTokens,
       cacheWriteTokens: acc.cacheWriteTokens,
+      reasoningTokens: acc.reasoningTokens,
       responseModel: acc.responseModel ?? this.attrs.responseModel,
       durationSeconds: nowSeconds() - this.start,
       timeToFirstChunkSeconds: this.firstChunk === undefined ? undefined : this.firstChunk - this.start,

@@ -28,9 +28,9 @@ test('the @trackLlm decorator and withLlmMetrics typecheck under tsc --strict an
   await assert.rejects(assistant.fail(), /quota/);
   assert.equal(await summarise('abcdef', 3), 'abc');
   const text = await serializeAsync(registry);
-  assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="custom",gen_ai_request_model="my-model",gen_ai_token_type="input"\} 12$/m);
-  assert.match(text, /^gen_ai_client_operation_duration_seconds_count\{error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="custom",gen_ai_request_model="failing-model"\} 1$/m);
-  assert.match(text, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="custom",gen_ai_request_model="fn-model"\} 1$/m);
+  assert.match(text, /^gen_ai_client_inference_usage_input_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="custom",gen_ai_request_model="my-model",gen_ai_token_modality="text"\} 12$/m);
+  assert.match(text, /^gen_ai_client_inference_duration_seconds_count\{error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="custom",gen_ai_request_model="failing-model"\} 1$/m);
+  assert.match(text, /^gen_ai_client_inference_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="custom",gen_ai_request_model="fn-model"\} 1$/m);
   rmSync(out, { recursive: true, force: true });
 });
 

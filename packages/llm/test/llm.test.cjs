@@ -15,5 +15,5 @@ test('CommonJS: named exports are plain and recording works', async () => {
   const tracked = llm.withLlmMetrics({ provider: 'openai', model: 'gpt-4o-mini', recorder }, async () => ({ usage: { prompt_tokens: 4, completion_tokens: 2 } }));
   await tracked();
   const text = await serializeAsync(registry);
-  assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",gen_ai_token_type="output"\} 2$/m);
+  assert.match(text, /^gen_ai_client_inference_usage_output_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",gen_ai_token_modality="text"\} 2$/m);
 });

@@ -54,6 +54,8 @@ export interface StartOptions {
   prices?: object | string;
   /** Push metrics over OTLP/HTTP too (AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL). */
   otlp?: OtlpOptions;
+  /** GenAI metric names: `current` (semantic-conventions-genai v0.1.0, default), `legacy` (v1.41 names), `both` (AGENTMETER_GENAI_METRICS). */
+  genAiMetrics?: 'current' | 'legacy' | 'both';
   /** Environment to read (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -75,6 +77,7 @@ export interface ResolvedConfig {
   cost: boolean;
   prices: object | string | undefined;
   otlp: OtlpOptions | undefined;
+  genAiMetrics: 'current' | 'legacy' | 'both';
 }
 
 /** A configuration error: thrown by `start()`, names the option or environment variable. */
@@ -223,6 +226,11 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     }
   }
 
+  const genAiSetting = options.genAiMetrics !== undefined ? 'genAiMetrics' : 'AGENTMETER_GENAI_METRICS';
+  const genAiMetrics = options.genAiMetrics ?? e('AGENTMETER_GENAI_METRICS')?.trim().toLowerCase() ?? 'current';
+  if (genAiMetrics !== 'current' && genAiMetrics !== 'legacy' && genAiMetrics !== 'both')
+    throw new ConfigError(genAiSetting, `expected current, legacy or both, got ${JSON.stringify(String(genAiMetrics).slice(0, 40))}`);
+
   return {
     enabled,
     resource,
@@ -239,5 +247,6 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     cost,
     prices,
     otlp,
+    genAiMetrics,
   };
 }

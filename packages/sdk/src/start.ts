@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { metrics, type Meter } from '@opentelemetry/api';
 import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
 import { report } from '@agentmeter/api';
+import { setGenAiMetrics } from '@agentmeter/llm';
 import type { CostTracker } from '@agentmeter/cost';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { HttpDiagnosticsMetrics } from './http-metrics';
@@ -58,6 +59,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     return running;
   }
   const config = resolveConfig(options);
+  setGenAiMetrics(config.genAiMetrics);
   const registry = new Registry({ cardinalityLimit: config.cardinalityLimit, cardinalityLimits: config.cardinalityLimits, buckets: config.buckets });
   const metricsHandler = createMetricsHandler({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth });
   const meter = registry.getMeter(config.resource['service.name'] ?? 'app');

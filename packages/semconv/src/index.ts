@@ -12,6 +12,8 @@ export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
 export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
 export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+/** semantic-conventions-genai v0.1.0: the modality of counted tokens (text, image, audio, ...). */
+export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
 export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
 export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
@@ -53,6 +55,8 @@ export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_rea
 export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
 /** Anthropic SDK 1.x spelling of the cache-write attribute. */
 export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC = 'gen_ai.usage.cache_write.input_tokens';
+/** OTel GenAI: output tokens spent on reasoning (span attribute, semantic-conventions-genai). */
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 /** Deprecated OTel GenAI names still emitted by OpenLLMetry and older instrumentations. */
 export const ATTR_GEN_AI_USAGE_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
 export const ATTR_GEN_AI_USAGE_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
@@ -67,6 +71,9 @@ export const ATTR_OPENINFERENCE_LLM_SYSTEM = 'llm.system';
 export const ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT = 'llm.token_count.prompt';
 export const ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION = 'llm.token_count.completion';
 export const ATTR_OPENINFERENCE_SPAN_KIND = 'openinference.span.kind';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ = 'llm.token_count.prompt_details.cache_read';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_WRITE = 'llm.token_count.prompt_details.cache_write';
+export const ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING = 'llm.token_count.completion_details.reasoning';
 
 // ---------------------------------------------------------------- well-known values
 export const GEN_AI_OPERATION_NAME_VALUES = {
@@ -106,6 +113,31 @@ export const GEN_AI_TOKEN_TYPE_VALUES = {
 } as const;
 export type GenAiTokenType = (typeof GEN_AI_TOKEN_TYPE_VALUES)[keyof typeof GEN_AI_TOKEN_TYPE_VALUES];
 
+/** Well-known values of `gen_ai.token.modality` (semantic-conventions-genai v0.1.0). */
+export const GEN_AI_TOKEN_MODALITY_VALUES = {
+  TEXT: 'text',
+  IMAGE: 'image',
+  AUDIO: 'audio',
+  UNKNOWN: 'unknown',
+} as const;
+export type GenAiTokenModality = (typeof GEN_AI_TOKEN_MODALITY_VALUES)[keyof typeof GEN_AI_TOKEN_MODALITY_VALUES];
+
+/**
+ * Operations the GenAI conventions count as inference (`gen_ai.client.inference.*`).
+ * Embeddings have their own `gen_ai.client.embeddings.*` metrics; every other operation
+ * (text_to_speech, speech_to_text, ...) records `gen_ai.client.operation.duration`.
+ */
+export const GEN_AI_INFERENCE_OPERATIONS: readonly string[] = Object.freeze(['chat', 'text_completion', 'generate_content']);
+
+/**
+ * Which GenAI metric names are emitted (AGENTMETER_GENAI_METRICS): `current` the
+ * semantic-conventions-genai v0.1.0 names (default), `legacy` the v1.41 names
+ * (gen_ai.client.operation.duration for every operation, gen_ai.client.token.usage),
+ * `both` both sets, for a migration window.
+ */
+export const GEN_AI_METRICS_VALUES = { CURRENT: 'current', LEGACY: 'legacy', BOTH: 'both' } as const;
+export type GenAiMetricsMode = (typeof GEN_AI_METRICS_VALUES)[keyof typeof GEN_AI_METRICS_VALUES];
+
 /** Low-cardinality error classes used as `error.type` (plus `_OTHER`). */
 export const ERROR_TYPE_VALUES = {
   RATE_LIMIT: 'rate_limit',
@@ -138,11 +170,11 @@ export const CIRCUIT_BREAKER_STATE_VALUES = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 }
 export const PROVIDER_HEALTH_VALUES = { UNHEALTHY: 0, HEALTHY: 1 } as const;
 
 // ---------------------------------------------------------------- bucket boundaries
-/** GenAI convention: gen_ai.client.operation.duration, 0.01 .. 81.92 s doubling. */
+/** GenAI convention: gen_ai.client.inference.duration (and operation.duration), 0.01 .. 81.92 s doubling. */
 export const BUCKETS_GEN_AI_DURATION: readonly number[] = Object.freeze([
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ]);
-/** GenAI convention: gen_ai.client.token.usage, 1, 4, 16 .. 67108864 (powers of 4). */
+/** GenAI convention: gen_ai.client.inference.operation.*_tokens (and the legacy gen_ai.client.token.usage), 1, 4, 16 .. 67108864 (powers of 4). */
 export const BUCKETS_GEN_AI_TOKENS: readonly number[] = Object.freeze([
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ]);
@@ -174,7 +206,22 @@ export const BUCKETS_WEBSOCKET_CONNECTION_DURATION: readonly number[] = Object.f
 export const BUCKETS_GC_DURATION: readonly number[] = Object.freeze([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1]);
 
 // ---------------------------------------------------------------- metric names
+// semantic-conventions-genai v0.1.0 (AGENTMETER_GENAI_METRICS=current, the default)
+export const METRIC_GEN_AI_CLIENT_INFERENCE_DURATION = 'gen_ai.client.inference.duration';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK = 'gen_ai.client.inference.time_to_first_chunk';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK = 'gen_ai.client.inference.time_per_output_chunk';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS = 'gen_ai.client.inference.usage.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS = 'gen_ai.client.inference.usage.output_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.client.inference.usage.cache_read.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.client.inference.usage.cache_write.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.client.inference.usage.reasoning.output_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS = 'gen_ai.client.inference.operation.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS = 'gen_ai.client.inference.operation.output_tokens';
+export const METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION = 'gen_ai.client.embeddings.duration';
+export const METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS = 'gen_ai.client.embeddings.operation.input_tokens';
+/** Operations other than inference and embeddings (text_to_speech, speech_to_text, ...); every operation under `legacy`. */
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+// v1.41 names (AGENTMETER_GENAI_METRICS=legacy or both)
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK = 'gen_ai.client.operation.time_per_output_chunk';
@@ -233,6 +280,12 @@ export interface MetricDefinition {
   readonly attributes: readonly string[];
   readonly buckets?: readonly number[];
   readonly stability: Stability;
+  /**
+   * GenAI client metrics only: the AGENTMETER_GENAI_METRICS set the metric belongs to.
+   * `current` metrics are emitted under `current` and `both`, `legacy` ones under `legacy`
+   * and `both`; `all` (gen_ai.client.operation.duration) in every mode. Unset: always emitted.
+   */
+  readonly genAiMetrics?: 'current' | 'legacy' | 'all';
 }
 
 const GEN_AI_ATTRS = [
@@ -242,6 +295,11 @@ const GEN_AI_ATTRS = [
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_ERROR_TYPE,
 ] as const;
+/** Token metrics carry no error.type (the convention puts it on duration metrics only). */
+const GEN_AI_TOKEN_ATTRS = [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_RESPONSE_MODEL] as const;
+const GEN_AI_USAGE_ATTRS = [...GEN_AI_TOKEN_ATTRS, ATTR_GEN_AI_TOKEN_MODALITY] as const;
+
+const genAi = (set: 'current' | 'legacy' | 'all', d: MetricDefinition): MetricDefinition => Object.freeze({ ...d, genAiMetrics: set });
 
 function def(
   name: string,
@@ -260,10 +318,22 @@ function def(
 export const CATALOGUE: Readonly<Record<string, MetricDefinition>> = Object.freeze(
   Object.fromEntries(
     [
-      def(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 'histogram', 's', 'gen_ai_client_operation_duration_seconds', GEN_AI_ATTRS, 'otel', 'GenAI operation duration.', BUCKETS_GEN_AI_DURATION),
-      def(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, 'histogram', '{token}', 'gen_ai_client_token_usage', [...GEN_AI_ATTRS, ATTR_GEN_AI_TOKEN_TYPE], 'otel', 'Number of input and output tokens used.', BUCKETS_GEN_AI_TOKENS),
-      def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_to_first_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming response.', BUCKETS_GEN_AI_DURATION),
-      def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_per_output_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_DURATION, 'histogram', 's', 'gen_ai_client_inference_duration_seconds', GEN_AI_ATTRS, 'otel', 'Duration of a GenAI inference call (chat, text_completion, generate_content).', BUCKETS_GEN_AI_DURATION)),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK, 'histogram', 's', 'gen_ai_client_inference_time_to_first_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming inference response.', BUCKETS_GEN_AI_DURATION)),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', 'gen_ai_client_inference_time_per_output_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming inference response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK)),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_input_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens used by inference calls, including cached tokens.')),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_output_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Output tokens produced by inference calls, including reasoning tokens.')),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_cache_read_input_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens served from the provider prompt cache.')),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_cache_write_input_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens written to the provider prompt cache.')),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_reasoning_output_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Output tokens spent on reasoning.')),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS, 'histogram', '{token}', 'gen_ai_client_inference_operation_input_tokens', GEN_AI_TOKEN_ATTRS, 'otel', 'Input tokens of one inference call, including cached tokens.', BUCKETS_GEN_AI_TOKENS)),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS, 'histogram', '{token}', 'gen_ai_client_inference_operation_output_tokens', GEN_AI_TOKEN_ATTRS, 'otel', 'Output tokens of one inference call, including reasoning tokens.', BUCKETS_GEN_AI_TOKENS)),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION, 'histogram', 's', 'gen_ai_client_embeddings_duration_seconds', GEN_AI_ATTRS, 'otel', 'Duration of an embeddings call.', BUCKETS_GEN_AI_DURATION)),
+      genAi('current', def(METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS, 'histogram', '{token}', 'gen_ai_client_embeddings_operation_input_tokens', GEN_AI_TOKEN_ATTRS, 'otel', 'Input tokens of one embeddings call.', BUCKETS_GEN_AI_TOKENS)),
+      genAi('all', def(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 'histogram', 's', 'gen_ai_client_operation_duration_seconds', GEN_AI_ATTRS, 'otel', 'GenAI operation duration.', BUCKETS_GEN_AI_DURATION)),
+      genAi('legacy', def(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, 'histogram', '{token}', 'gen_ai_client_token_usage', [...GEN_AI_ATTRS, ATTR_GEN_AI_TOKEN_TYPE], 'otel', 'Number of input and output tokens used.', BUCKETS_GEN_AI_TOKENS)),
+      genAi('legacy', def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_to_first_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming response.', BUCKETS_GEN_AI_DURATION)),
+      genAi('legacy', def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_per_output_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK)),
       def(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, 'histogram', 's', 'gen_ai_execute_tool_duration_seconds', [ATTR_GEN_AI_TOOL_NAME, ATTR_GEN_AI_TOOL_TYPE, ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of a tool execution.', BUCKETS_GEN_AI_DURATION),
       def(METRIC_GEN_AI_INVOKE_AGENT_DURATION, 'histogram', 's', 'gen_ai_invoke_agent_duration_seconds', [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'agentmeter', 'Duration of one agent run.', BUCKETS_AGENT_DURATION),
       def(METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, 'histogram', '{inference_call}', 'gen_ai_invoke_agent_inference_calls', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Inference calls (reasoning steps) in one agent run.', BUCKETS_AGENT_CALLS),

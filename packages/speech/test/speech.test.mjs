@@ -28,11 +28,15 @@ test('TTS and STT record the duration histogram, the characters / audio-seconds 
   assert.match(text, /^gen_ai_client_text_to_speech_characters_total\{gen_ai_provider_name="elevenlabs",gen_ai_request_model="eleven_flash_v2_5"\} 17$/m);
   assert.match(text, /^gen_ai_client_speech_to_text_audio_duration_seconds_total\{gen_ai_provider_name="deepgram",gen_ai_request_model="nova-3"\} 12.5$/m);
   assert.match(text, /^gen_ai_client_speech_to_text_audio_duration_seconds_total\{gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-transcribe"\} 3$/m);
-  assert.match(text, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="speech_to_text",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-transcribe",gen_ai_token_type="input"\} 30$/m);
+  // speech is not inference: gen_ai.client.operation.duration only, tokens go to the usage event (cost)
+  assert.match(text, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="speech_to_text",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-transcribe"\} 1$/m);
+  assert.doesNotMatch(text, /gen_ai_client_inference_|gen_ai_client_token_usage/);
   assert.doesNotMatch(text, /SECRET-TEXT/);
   assert.equal(events.length, 4);
   assert.equal(events[0].characters, 17);
   assert.equal(events[1].audioSeconds, 12.5);
+  assert.equal(events[2].inputTokens, 30);
+  assert.equal(events[2].outputTokens, 4);
   assert.equal(events[3].errorType, 'server_error');
   assert.equal(events[3].characters, undefined);
   assert.equal(countCharacters('👋a'), 2);

@@ -98,8 +98,11 @@ test('every dashboard panel query evaluates against a real Prometheus with the g
   // the core panels
   const llm = withData('LLM requests / s by provider and model');
   assert.ok(llm.some((s) => s.metric.gen_ai_request_model === 'gpt-4o-mini' && Number(s.value[1]) > 0), JSON.stringify(llm));
-  const tokens = withData('Tokens / s by type and model');
-  assert.deepEqual([...new Set(tokens.filter((s) => Number(s.value[1]) > 0).map((s) => s.metric.gen_ai_token_type))].sort(), ['input', 'output']);
+  // input, output and cache-read token rates (gpt-4o-mini chat: 11 input of which 3 cached, 7 output)
+  for (const refId of ['A', 'B', 'C']) assert.ok(withData('Tokens / s by type and model', refId).some((s) => s.metric.gen_ai_request_model === 'gpt-4o-mini' && Number(s.value[1]) > 0), refId);
+  const hit = withData('Prompt cache hit ratio by model').find((s) => s.metric.gen_ai_request_model === 'gpt-4o-mini');
+  assert.ok(hit && Math.abs(Number(hit.value[1]) - 3 / 11) < 1e-9, JSON.stringify(hit));
+  assert.ok(results.has('Reasoning token share by model/A'));
   const http = withData('HTTP requests / s by route and status');
   assert.ok(http.some((s) => s.metric.http_response_status_code === '200' && Number(s.value[1]) > 0));
   assert.ok(http.some((s) => s.metric.http_response_status_code === '404'));

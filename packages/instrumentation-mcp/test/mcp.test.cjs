@@ -1,0 +1,68 @@
+// In-process CommonJS consumer: a real MCP Client and McpServer over the SDK's
+// InMemoryTransport, both recorded by one instrumentation into one Registry.
+const { test, before } = require('node:test');
+const assert = require('node:assert/strict');
+const { Registry, serializeAsync } = require('@agentmeter/core');
+const { setDiagnosticWarnings } = require('@agentmeter/api');
+const { McpInstrumentation } = require('@agentmeter/instrumentation-mcp');
+
+setDiagnosticWarnings(false);
+const registry = new Registry();
+const instrumentation = new McpInstrumentation({ meterProvider: registry });
+const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
+const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');
+const { InMemoryTransport } = require('@modelcontextprotocol/sdk/inMemory.js');
+const { buildServer, exercise } = require('./fixtures/tools.cjs');
+
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function value(text, metric, labels) {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let total;
+  for (const line of text.split('\n')) {
+    const m = new RegExp(`^${esc(metric)}(?:\\{([^}]*)\\})? (\\S+)$`).exec(line);
+    if (!m) continue;
+    const have = (m[1] ?? '').split(/,(?=[a-z_]+=")/).filter(Boolean);
+    if (have.length !== want.length || !want.every((w) => have.includes(w))) continue;
+    total = (total ?? 0) + Number(m[2]);
+  }
+  return total;
+}
+
+let out;
+before(async () => {
+  const server = buildServer({ McpServer });
+  const client = new Client({ name: 'agentmeter-test-client', version: '1.0.0' });
+  const [ct, st] = InMemoryTransport.createLinkedPair();
+  await server.connect(st);
+  await client.connect(ct);
+  out = await exercise(client);
+  await client.close();
+  await server.close();
+  await new Promise((r) => setImmediate(r));
+});
+
+test('the app sees the results unchanged', () => {
+  assert.deepEqual(out.slice(0, 5), ['2', '3', '4', true, true]);
+  assert.deepEqual(out.slice(5), ['unknown:true', 'resources:-32601', 'hello a', 'hello b']);
+});
+
+test('client and server operations: exact counts by method, tool, prompt and error.type', async () => {
+  const text = await serializeAsync(registry);
+  const V = '2025-11-25';
+  for (const side of ['client', 'server']) {
+    const m = `mcp_${side}_operation_duration_seconds_count`;
+    const op = (labels) => value(text, m, { mcp_protocol_version: V, ...labels });
+    assert.equal(op({ mcp_method_name: 'initialize' }), 1, `${side} initialize\n${text}`);
+    assert.equal(op({ mcp_method_name: 'tools/list' }), 1, side);
+    assert.equal(op({ mcp_method_name: 'tools/call', gen_ai_tool_name: 'add' }), 3, side);
+    assert.equal(op({ mcp_method_name: 'tools/call', gen_ai_tool_name: 'fail', error_type: 'tool_error' }), 1, side);
+    assert.equal(op({ mcp_method_name: 'tools/call', gen_ai_tool_name: 'throws', error_type: 'tool_error' }), 1, side);
+    assert.equal(op({ mcp_method_name: 'tools/call', gen_ai_tool_name: 'no-such-tool', error_type: 'tool_error' }), 1, side);
+    assert.equal(op({ mcp_method_name: 'resources/list', error_type: '-32601' }), 1, side);
+    assert.equal(op({ mcp_method_name: 'prompts/get', gen_ai_prompt_name: 'greet' }), 2, side);
+    assert.equal(op({ mcp_method_name: 'ping' }), 1, side);
+    assert.equal(value(text, `mcp_${side}_session_duration_seconds_count`, { mcp_protocol_version: V }), 1, `${side} session`);
+  }
+  assert.match(text, /^mcp_client_operation_duration_seconds_bucket\{.*le="300"\} /m, 'MCP bucket advice applied');
+  assert.doesNotMatch(text, /network_transport=/, 'in-memory transport has no network.transport');
+});

@@ -66,3 +66,46 @@ test('client and server operations: exact counts by method, tool, prompt and err
   assert.match(text, /^mcp_client_operation_duration_seconds_bucket\{.*le="300"\} /m, 'MCP bucket advice applied');
   assert.doesNotMatch(text, /network_transport=/, 'in-memory transport has no network.transport');
 });
+
+test('disable() restores the SDK methods and records nothing; enable() patches again', async () => {
+  const proto = Object.getPrototypeOf(Client.prototype);
+  instrumentation.disable();
+  assert.notEqual(proto.connect.name, 'agentmeterMcpConnect');
+  const run = async (name) => {
+    const server = buildServer({ McpServer });
+    const client = new Client({ name, version: '1.0.0' });
+    const [ct, st] = InMemoryTransport.createLinkedPair();
+    await server.connect(st);
+    await client.connect(ct);
+    await client.callTool({ name: 'add', arguments: { a: 1, b: 1 } });
+    await client.close();
+  };
+  const before = value(await serializeAsync(registry), 'mcp_client_operation_duration_seconds_count', { mcp_protocol_version: '2025-11-25', mcp_method_name: 'tools/call', gen_ai_tool_name: 'add' });
+  await run('disabled');
+  assert.equal(value(await serializeAsync(registry), 'mcp_client_operation_duration_seconds_count', { mcp_protocol_version: '2025-11-25', mcp_method_name: 'tools/call', gen_ai_tool_name: 'add' }), before);
+  instrumentation.enable();
+  assert.equal(proto.connect.name, 'agentmeterMcpConnect');
+  await run('enabled');
+  assert.equal(value(await serializeAsync(registry), 'mcp_client_operation_duration_seconds_count', { mcp_protocol_version: '2025-11-25', mcp_method_name: 'tools/call', gen_ai_tool_name: 'add' }), before + 1);
+});
+
+test('a version outside the supported range gets one diagnostic naming package, version and range', () => {
+  const { checkSupportedVersion, satisfiesRange, DIAGNOSTIC_CHANNEL } = require('@agentmeter/api');
+  const dc = require('node:diagnostics_channel');
+  assert.equal(satisfiesRange('1.32.2', '>=1.0.0 <2'), true);
+  assert.equal(satisfiesRange('2.0.0', '>=1.0.0 <2'), false);
+  assert.equal(satisfiesRange('0.9.9', '>=1.0.0 <2'), false);
+  assert.equal(satisfiesRange('2.32.0', '>=2.0.0 <3 || >=3.0.0 <4'), true);
+  const seen = [];
+  const on = (d) => seen.push(d);
+  dc.subscribe(DIAGNOSTIC_CHANNEL, on);
+  try {
+    assert.equal(checkSupportedVersion('@modelcontextprotocol/sdk', '2.1.0', '>=1.0.0 <2'), false);
+    assert.equal(checkSupportedVersion('@modelcontextprotocol/sdk', '1.32.2', '>=1.0.0 <2'), true);
+  } finally {
+    dc.unsubscribe(DIAGNOSTIC_CHANNEL, on);
+  }
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].code, 'AGENTMETER_UNSUPPORTED_VERSION');
+  assert.match(seen[0].message, /@modelcontextprotocol\/sdk 2\.1\.0 is outside the supported range >=1\.0\.0 <2/);
+});

@@ -1,5 +1,6 @@
 // A small fake LLM server on 127.0.0.1 speaking enough of the OpenAI and Anthropic HTTP
-// APIs for the real `openai` and `@anthropic-ai/sdk` clients (baseURL pointed at it).
+// APIs for the real `openai` and `@anthropic-ai/sdk` clients (baseURL pointed at it), and
+// of Google Gen AI and AWS Bedrock Runtime (fake-llm-providers.mjs).
 //
 //   const llm = await startFakeLlm();
 //   const openai = new OpenAI({ apiKey: 'k', baseURL: llm.url + '/v1', maxRetries: 0 });
@@ -16,6 +17,7 @@
 //
 // Deterministic usage (exported as USAGE): see below.
 import { createServer } from 'node:http';
+import { routeProviders } from './fake-llm-providers.mjs';
 
 export const SLOW_MS = 200;
 export const USAGE = Object.freeze({
@@ -234,6 +236,7 @@ export async function startFakeLlm() {
         case '/v1/messages':
           return await anthropicMessages(res, body, ctl);
         default:
+          if (await routeProviders(req, res, path, body, buf)) return;
           return sendJson(res, 404, { error: { message: `no route ${path}`, type: 'not_found' } });
       }
     } catch (e) {

@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const KEY = Symbol.for('agentmeter.sdk.esm-hook');
 const include = [
   'pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk',
-  '@google/genai',
+  '@google/genai', '@aws-sdk/client-bedrock-runtime',
   // MCP: the SDK's Protocol base class is imported by relative path inside the package
   /\/@modelcontextprotocol\/sdk\/dist\/esm\/shared\/protocol\.js$/,
 ];

@@ -17,7 +17,7 @@
 //
 // Deterministic usage (exported as USAGE): see below.
 import { createServer } from 'node:http';
-import { routeProviders } from './fake-llm-providers.mjs';
+import { routeProviders, startH2cTwin } from './fake-llm-providers.mjs';
 
 export const SLOW_MS = 200;
 export const USAGE = Object.freeze({
@@ -204,7 +204,7 @@ async function anthropicMessages(res, body, ctl) {
 
 /**
  * Starts the fake server on 127.0.0.1 (ephemeral port).
- * @returns {Promise<{ url: string, port: number, requests: Array<{ method: string, path: string, model: string, stream: boolean }>, close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, h2url: string, port: number, requests: Array<{ method: string, path: string, model: string, stream: boolean }>, close(): Promise<void> }>}
  */
 export async function startFakeLlm() {
   const requests = [];
@@ -246,14 +246,20 @@ export async function startFakeLlm() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
+  const h2 = await startH2cTwin(server.listeners('request')[0]);
   return {
     url: `http://127.0.0.1:${port}`,
+    /** The same routes over cleartext HTTP/2 (the AWS SDK's Bedrock Runtime client). */
+    h2url: h2.url,
     port,
     requests,
     close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+      Promise.all([
+        h2.close(),
+        new Promise((resolve) => {
+          server.closeAllConnections?.();
+          server.close(() => resolve());
+        }),
+      ]).then(() => undefined),
   };
 }

@@ -45,6 +45,10 @@ for (const [flag, file] of [
       assert.equal(await v('sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="aws.bedrock"})'), 13, 'every call once');
       // cost: the Claude Sonnet 4.5 inference profile id is priced in the shipped table
       assert.equal(await v(`sum(gen_ai_client_cost_count{${m(CLAUDE)}})`), 2);
+      // Nova Lite (shipped row: input 0.06, cache read 0.015, output 0.24 USD/1M; no cache-write price, so writes cost input):
+      // (10 + 5) x 0.06 + 20 x 0.015 + 8 x 0.24 = 3.12 USD per 1M calls
+      const nova = await v(`sum(gen_ai_client_cost_sum{${m('amazon.nova-lite-v1:0')}})`);
+      assert.ok(Math.abs(nova - 3.12e-6) < 1e-12, `Nova Lite cost ${nova}`);
     } finally {
       await app.stop();
       await prom?.stop();

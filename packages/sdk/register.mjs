@@ -14,7 +14,8 @@ const KEY = Symbol.for('agentmeter.sdk.esm-hook');
 const include = [
   'pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk',
   '@google/genai', '@aws-sdk/client-bedrock-runtime',
-  // MCP: the SDK's Protocol base class is imported by relative path inside the package
+  '@modelcontextprotocol/client', '@modelcontextprotocol/server',
+  // MCP 1.x: the SDK's Protocol base class is imported by relative path inside the package
   /\/@modelcontextprotocol\/sdk\/dist\/esm\/shared\/protocol\.js$/,
 ];
 if (!globalThis[KEY] && !/^(0|false|no|off)$/i.test(process.env.AGENTMETER_ENABLED ?? '')) {

@@ -23,7 +23,7 @@ import type { JsonRpcMessage, PendingRequest, ProtocolLike, ProtocolMethod, Sess
 import { Hook } from 'require-in-the-middle';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODULE_NAME, PACKAGE_NAME, PACKAGE_VERSION, PROTOCOL_FILE_CJS, PROTOCOL_FILE_ESM, SUPPORTED_VERSIONS } from './version';
+import { MODULE_NAME, MODULE_NAMES_V2, PACKAGE_NAME, PACKAGE_VERSION, PROTOCOL_FILE_CJS, PROTOCOL_FILE_ESM, SUPPORTED_VERSIONS, SUPPORTED_VERSIONS_V2 } from './version';
 
 /** Own property of a patched `Protocol.prototype` holding the original methods (the once-only guard). */
 const PATCHED = Symbol.for('agentmeter.instrumentation-mcp.patched');
@@ -119,7 +119,8 @@ function versionOf(v: unknown): string | undefined {
 }
 
 /**
- * Zero-code MCP metrics for `@modelcontextprotocol/sdk` 1.x (CommonJS and ESM builds): every
+ * Zero-code MCP metrics for `@modelcontextprotocol/sdk` 1.x and the 2.x split packages
+ * `@modelcontextprotocol/client` / `@modelcontextprotocol/server` (CommonJS and ESM builds): every
  * request a `Client` sends (`mcp.client.operation.duration`, until its response, error,
  * timeout or the connection's close), every request a `Server` (incl. `McpServer`) answers
  * (`mcp.server.operation.duration`, until the response is handed to the transport), and each
@@ -157,7 +158,22 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         return moduleExports;
       },
     );
-    return [new InstrumentationNodeModuleDefinition(MODULE_NAME, ['*'], undefined, undefined, [esm])];
+    const v2 = MODULE_NAMES_V2.map(
+      (name) =>
+        new InstrumentationNodeModuleDefinition(
+          name,
+          ['*'],
+          (moduleExports: unknown, moduleVersion?: string) => {
+            if (checkSupportedVersion(name, moduleVersion, SUPPORTED_VERSIONS_V2)) this.patchExports(moduleExports);
+            return moduleExports;
+          },
+          (moduleExports: unknown) => {
+            this.unpatchExports(moduleExports);
+            return moduleExports;
+          },
+        ),
+    );
+    return [new InstrumentationNodeModuleDefinition(MODULE_NAME, ['*'], undefined, undefined, [esm]), ...v2];
   }
 
   /** Turns the instrumentation on; also hooks `require` of the SDK's CommonJS Protocol file. */

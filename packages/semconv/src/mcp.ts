@@ -6,7 +6,6 @@ import type { MetricDefinition } from './index';
 
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name';
 export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version';
-export const ATTR_MCP_SESSION_ID = 'mcp.session.id';
 export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name';
 export const ATTR_NETWORK_TRANSPORT = 'network.transport';
 

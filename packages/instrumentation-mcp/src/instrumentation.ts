@@ -294,10 +294,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       } catch {
         method = undefined;
       }
+      const start = now();
       const result = original.apply(this, args);
       if (method === undefined || !result || typeof (result as Promise<unknown>).then !== 'function') return result;
       const m = method;
-      const start = now();
       (result as Promise<unknown>).then(
         (value) => {
           try {

@@ -109,3 +109,29 @@ test('a version outside the supported range gets one diagnostic naming package, 
   assert.equal(seen[0].code, 'AGENTMETER_UNSUPPORTED_VERSION');
   assert.match(seen[0].message, /@modelcontextprotocol\/sdk 2\.1\.0 is outside the supported range >=1\.0\.0 <2/);
 });
+
+test('a client request that times out is recorded with error.type -32001 (RequestTimeout); the cancelled server side records nothing', async () => {
+  const server = new McpServer({ name: 'slow', version: '1.0.0' });
+  server.registerTool('sleepy', { description: 'slow' }, async (extra) => {
+    await new Promise((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      extra.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    return { content: [{ type: 'text', text: 'late' }] };
+  });
+  const client = new Client({ name: 'impatient', version: '1.0.0' });
+  const [ct, st] = InMemoryTransport.createLinkedPair();
+  await server.connect(st);
+  await client.connect(ct);
+  await assert.rejects(client.callTool({ name: 'sleepy', arguments: {} }, undefined, { timeout: 50 }), (e) => e.code === -32001);
+  await new Promise((r) => setTimeout(r, 50));
+  await client.close();
+  await server.close();
+  const text = await serializeAsync(registry);
+  const labels = { mcp_protocol_version: '2025-11-25', mcp_method_name: 'tools/call', gen_ai_tool_name: 'sleepy' };
+  assert.equal(value(text, 'mcp_client_operation_duration_seconds_count', { ...labels, error_type: '-32001' }), 1);
+  assert.equal(value(text, 'mcp_server_operation_duration_seconds_count', labels), undefined);
+});

@@ -89,3 +89,27 @@ test('only Bedrock Runtime clients are patched (own send on BedrockRuntimeClient
   assert.doesNotMatch(text, /claude-disabled/);
   assert.equal(value(text, D, L('anthropic.claude-enabled')), 1);
 });
+
+test('InvokeModelWithResponseStream for Amazon Nova and Mistral: chunks pass through, usage from the invocation metrics, TTFT once', async () => {
+  const client = new sdk.BedrockRuntimeClient({ region: 'us-east-1', endpoint: llm.h2url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  const texts = {};
+  for (const [modelId, body] of [
+    ['amazon.nova-micro-v1:0', { messages: [{ role: 'user', content: [{ text: 'hi' }] }] }],
+    ['mistral.mistral-small-2402-v1:0', { prompt: '<s>[INST] hi [/INST]' }],
+  ]) {
+    const r = await client.send(new sdk.InvokeModelWithResponseStreamCommand({ modelId, contentType: 'application/json', body: JSON.stringify(body) }));
+    let text = '';
+    for await (const e of r.body) {
+      const c = JSON.parse(Buffer.from(e.chunk.bytes).toString('utf8'));
+      text += c.contentBlockDelta?.delta?.text ?? c.outputs?.[0]?.text ?? '';
+    }
+    texts[modelId] = text;
+  }
+  assert.deepEqual(texts, { 'amazon.nova-micro-v1:0': 'Hello there!', 'mistral.mistral-small-2402-v1:0': 'Hello there!' });
+  const text = await serializeAsync(registry);
+  assert.equal(value(text, T, L('amazon.nova-micro-v1:0', 'chat', { gen_ai_token_type: 'input' })), 35, 'Nova: 10 + 20 cache read + 5 cache write');
+  assert.equal(value(text, T, L('mistral.mistral-small-2402-v1:0', 'text_completion', { gen_ai_token_type: 'input' })), 10);
+  assert.equal(value(text, T, L('mistral.mistral-small-2402-v1:0', 'text_completion', { gen_ai_token_type: 'output' })), 8);
+  assert.equal(value(text, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', L('amazon.nova-micro-v1:0')), 1);
+  assert.equal(value(text, 'gen_ai_client_operation_time_per_output_chunk_seconds_count', L('mistral.mistral-small-2402-v1:0', 'text_completion')), 3);
+});

@@ -11,7 +11,13 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const KEY = Symbol.for('agentmeter.sdk.esm-hook');
-const include = ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk'];
+const include = [
+  'pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk',
+  '@google/genai', '@aws-sdk/client-bedrock-runtime',
+  '@modelcontextprotocol/client', '@modelcontextprotocol/server',
+  // MCP 1.x: the SDK's Protocol base class is imported by relative path inside the package
+  /\/@modelcontextprotocol\/sdk\/dist\/esm\/shared\/protocol\.js$/,
+];
 if (!globalThis[KEY] && !/^(0|false|no|off)$/i.test(process.env.AGENTMETER_ENABLED ?? '')) {
   globalThis[KEY] = true;
   const iitm = require.resolve('import-in-the-middle/package.json', {

@@ -1,5 +1,6 @@
 // A small fake LLM server on 127.0.0.1 speaking enough of the OpenAI and Anthropic HTTP
-// APIs for the real `openai` and `@anthropic-ai/sdk` clients (baseURL pointed at it).
+// APIs for the real `openai` and `@anthropic-ai/sdk` clients (baseURL pointed at it), and
+// of Google Gen AI and AWS Bedrock Runtime (fake-llm-providers.mjs).
 //
 //   const llm = await startFakeLlm();
 //   const openai = new OpenAI({ apiKey: 'k', baseURL: llm.url + '/v1', maxRetries: 0 });
@@ -17,6 +18,7 @@
 //
 // Deterministic usage (exported as USAGE): see below.
 import { createServer } from 'node:http';
+import { routeProviders, startH2cTwin } from './fake-llm-providers.mjs';
 
 export const SLOW_MS = 200;
 export const USAGE = Object.freeze({
@@ -210,7 +212,7 @@ async function anthropicMessages(res, body, ctl) {
 
 /**
  * Starts the fake server on 127.0.0.1 (ephemeral port).
- * @returns {Promise<{ url: string, port: number, requests: Array<{ method: string, path: string, model: string, stream: boolean }>, close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, h2url: string, port: number, requests: Array<{ method: string, path: string, model: string, stream: boolean }>, close(): Promise<void> }>}
  */
 export async function startFakeLlm() {
   const requests = [];
@@ -242,6 +244,7 @@ export async function startFakeLlm() {
         case '/v1/messages':
           return await anthropicMessages(res, body, ctl);
         default:
+          if (await routeProviders(req, res, path, body, buf)) return;
           return sendJson(res, 404, { error: { message: `no route ${path}`, type: 'not_found' } });
       }
     } catch (e) {
@@ -251,14 +254,20 @@ export async function startFakeLlm() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
+  const h2 = await startH2cTwin(server.listeners('request')[0]);
   return {
     url: `http://127.0.0.1:${port}`,
+    /** The same routes over cleartext HTTP/2 (the AWS SDK's Bedrock Runtime client). */
+    h2url: h2.url,
     port,
     requests,
     close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+      Promise.all([
+        h2.close(),
+        new Promise((resolve) => {
+          server.closeAllConnections?.();
+          server.close(() => resolve());
+        }),
+      ]).then(() => undefined),
   };
 }

@@ -24,3 +24,12 @@ export function checkSupportedVersion(moduleName: string, version: string | unde
     return true;
   }
 }
+
+/** Whether `version` satisfies the semver `range` (prereleases included); false for an invalid version. */
+export function satisfiesRange(version: string, range: string): boolean {
+  try {
+    return valid(version) !== null && satisfies(version, range, { includePrerelease: true });
+  } catch {
+    return false;
+  }
+}

@@ -66,6 +66,11 @@ import {
   METRIC_WEBSOCKET_SERVER_MESSAGES,
   CACHE_OPERATION_VALUES,
   CACHE_RESULT_VALUES,
+  ATTR_MCP_METHOD_NAME,
+  METRIC_MCP_CLIENT_OPERATION_DURATION,
+  METRIC_MCP_SERVER_OPERATION_DURATION,
+  METRIC_MCP_CLIENT_SESSION_DURATION,
+  METRIC_MCP_SERVER_SESSION_DURATION,
 } from '@agentmeter/semconv';
 import { bucket, count, label as l, prom, sum } from './names';
 import type { GenAiNamesOptions } from './rules';
@@ -304,6 +309,38 @@ export function buildOverviewDashboard(options: GenAiNamesOptions = {}): dashboa
         'tool calls {{gen_ai_agent_name}}',
       ],
     ]),
+  );
+
+  // ---------------------------------------------------------------- MCP
+  const mcpMethod = l(ATTR_MCP_METHOD_NAME);
+  const mcpSides: [string, string, string][] = [
+    ['client', METRIC_MCP_CLIENT_OPERATION_DURATION, METRIC_MCP_CLIENT_SESSION_DURATION],
+    ['server', METRIC_MCP_SERVER_OPERATION_DURATION, METRIC_MCP_SERVER_SESSION_DURATION],
+  ];
+  b.withRow(new dashboard.RowBuilder('MCP'));
+  b.withPanel(
+    ts('MCP operations / s by method and tool', 'mcp.client/server.operation.duration counts by side, method and tool; error.type is empty on success.', 'ops', mcpSides.map(([side, op]): Q => [
+      `sum by (${by(ATTR_MCP_METHOD_NAME, ATTR_GEN_AI_TOOL_NAME, ATTR_ERROR_TYPE)}) (rate(${count(op)}{${SEL}}[${W}]))`,
+      `${side} {{mcp_method_name}} {{gen_ai_tool_name}} {{error_type}}`,
+    ]), 6),
+  );
+  b.withPanel(
+    ts('MCP p95 by method', 'p95 of mcp.client.operation.duration and mcp.server.operation.duration by method.', 's', mcpSides.map(([side, op]): Q => [
+      `histogram_quantile(0.95, sum by (${mcpMethod}, le) (rate(${bucket(op)}{${SEL}}[${W}])))`,
+      `${side} p95 {{mcp_method_name}}`,
+    ]), 6),
+  );
+  b.withPanel(
+    ts('MCP errors / s', 'Failed MCP operations: JSON-RPC error codes, and tool_error for tool results with isError.', 'ops', mcpSides.map(([side, op]): Q => [
+      `sum by (${by(ATTR_MCP_METHOD_NAME, ATTR_GEN_AI_TOOL_NAME, ATTR_ERROR_TYPE)}) (rate(${count(op)}{${SEL},${err}!=""}[${W}]))`,
+      `${side} {{mcp_method_name}} {{gen_ai_tool_name}} {{error_type}}`,
+    ]), 6),
+  );
+  b.withPanel(
+    ts('MCP sessions', 'Sessions ended per second and p95 session duration (mcp.client/server.session.duration).', 'short', mcpSides.flatMap(([side, , session]): Q[] => [
+      [`sum(rate(${count(session)}{${SEL}}[${W}]))`, `${side} sessions ended/s`],
+      [`histogram_quantile(0.95, sum by (le) (rate(${bucket(session)}{${SEL}}[${W}])))`, `${side} session p95 s`],
+    ]), 6),
   );
 
   // ---------------------------------------------------------------- caches and providers

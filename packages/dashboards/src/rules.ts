@@ -38,6 +38,8 @@ import {
   METRIC_PROCESS_CPU_UTILIZATION,
   METRIC_PROCESS_MEMORY_USAGE,
   PROVIDER_HEALTH_VALUES,
+  ATTR_MCP_METHOD_NAME,
+  METRIC_MCP_CLIENT_OPERATION_DURATION,
 } from '@agentmeter/semconv';
 import { bucket, count, label as l, prom, sum } from './names';
 
@@ -77,6 +79,8 @@ export interface AlertThresholds {
   readonly costUsdPerHour: number;
   /** Share of tool executions failing over 10 m (default 0.1). */
   readonly toolErrorRatio: number;
+  /** Share of MCP tools/call operations failing (JSON-RPC error or tool_error) over 10 m, per tool (default 0.1). */
+  readonly mcpToolErrorRatio: number;
   /** p95 of HTTP server requests, seconds (default 2). */
   readonly httpLatencyP95Seconds: number;
   /** Share of HTTP responses with a 5xx status (default 0.05). */
@@ -101,6 +105,7 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = Object.freeze({
   llmLatencyP95Seconds: 10,
   costUsdPerHour: 10,
   toolErrorRatio: 0.1,
+  mcpToolErrorRatio: 0.1,
   httpLatencyP95Seconds: 2,
   httpErrorRatio: 0.05,
   cacheHitRatio: 0.5,
@@ -292,6 +297,17 @@ export function buildAlertRules(thresholds: Partial<AlertThresholds> = {}, optio
       for: '10m',
       labels: sev('warning'),
       annotations: { summary: 'Tool {{ $labels.gen_ai_tool_name }} is failing', description: '{{ $value | humanizePercentage }} of its executions failed over 10 minutes.' },
+    },
+    {
+      alert: 'McpToolErrors',
+      expr: ((calls: string, tools: string) =>
+        `sum by (${by(ATTR_GEN_AI_TOOL_NAME)}) (rate(${calls}{${tools},${l(ATTR_ERROR_TYPE)}!=""}[10m])) / sum by (${by(ATTR_GEN_AI_TOOL_NAME)}) (rate(${calls}{${tools}}[10m])) > ${t.mcpToolErrorRatio}`)(
+        count(METRIC_MCP_CLIENT_OPERATION_DURATION),
+        `${l(ATTR_MCP_METHOD_NAME)}="tools/call"`,
+      ),
+      for: '10m',
+      labels: sev('warning'),
+      annotations: { summary: 'MCP tool {{ $labels.gen_ai_tool_name }} is failing', description: '{{ $value | humanizePercentage }} of its MCP tools/call operations failed over 10 minutes.' },
     },
     {
       alert: 'LowCacheHitRatio',

@@ -37,6 +37,9 @@ export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   ws: base('ws', () => require('@agentmeter/instrumentation-ws').WsInstrumentation),
   openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
   anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
+  'google-genai': base('google-genai', () => require('@agentmeter/instrumentation-google-genai').GoogleGenAIInstrumentation),
+  bedrock: base('bedrock', () => require('@agentmeter/instrumentation-aws-bedrock').BedrockInstrumentation),
+  mcp: base('mcp', () => require('@agentmeter/instrumentation-mcp').McpInstrumentation),
   runtime: base('runtime', () => require('@agentmeter/instrumentation-runtime').RuntimeInstrumentation),
 };
 

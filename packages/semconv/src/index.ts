@@ -265,6 +265,8 @@ export const METRIC_V8JS_MEMORY_HEAP_USED = 'v8js.memory.heap.used';
 export const METRIC_V8JS_MEMORY_HEAP_LIMIT = 'v8js.memory.heap.limit';
 
 // ---------------------------------------------------------------- the catalogue
+import { MCP_METRIC_DEFINITIONS } from './mcp';
+export * from './mcp';
 export type InstrumentKind = 'counter' | 'updowncounter' | 'histogram' | 'gauge';
 export type Stability = 'otel' | 'agentmeter';
 
@@ -372,6 +374,7 @@ export const CATALOGUE: Readonly<Record<string, MetricDefinition>> = Object.free
       def(METRIC_V8JS_GC_DURATION, 'histogram', 's', 'v8js_gc_duration_seconds', [ATTR_V8JS_GC_TYPE], 'otel', 'Garbage collection pause durations.', BUCKETS_GC_DURATION),
       def(METRIC_V8JS_MEMORY_HEAP_USED, 'updowncounter', 'By', 'v8js_memory_heap_used_bytes', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap used, by heap space.'),
       def(METRIC_V8JS_MEMORY_HEAP_LIMIT, 'updowncounter', 'By', 'v8js_memory_heap_limit_bytes', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap size, by heap space.'),
+      ...MCP_METRIC_DEFINITIONS,
     ].map((d) => [d.name, d]),
   ),
 );

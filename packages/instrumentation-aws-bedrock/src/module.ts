@@ -1,0 +1,6 @@
+import { SUPPORTED_RANGES } from './version';
+
+/** npm package this instrumentation patches. */
+export const MODULE_NAME = '@aws-sdk/client-bedrock-runtime';
+/** @aws-sdk/client-bedrock-runtime versions patched (package.json "agentmeter.instruments"; `npm run test:versions` tests the oldest and newest). */
+export const SUPPORTED_VERSIONS: string = SUPPORTED_RANGES[MODULE_NAME]!;

@@ -1,0 +1,54 @@
+// A Gemini app with only the preload (ESM with --import, CommonJS with --require), the real
+// @google/genai client against the fake Gemini / Vertex AI server, through a real
+// Prometheus: exact counts, token sums, TTFT for the stream, error types.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startNode } from '../../../../test/helpers/proc.mjs';
+import { freePort } from '../../../../test/helpers/net.mjs';
+import { startPrometheus } from '../../../../test/helpers/prometheus.mjs';
+import { startFakeLlm } from '../../../../test/helpers/fake-llm.mjs';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const { EXPECTED } = (await import('../fixtures/calls.cjs')).default;
+
+let llm;
+before(async () => {
+  llm = await startFakeLlm();
+});
+after(() => llm.close());
+
+for (const [flag, file] of [
+  ['--import', 'app.mjs'],
+  ['--require', 'app.cjs'],
+]) {
+  test(`${flag} ${file}: Gemini and Vertex AI calls through a real Prometheus`, async () => {
+    const port = await freePort();
+    const app = startNode([flag, '@agentmeter/sdk/register', file, llm.url], { cwd: fixtures, env: { NODE_NO_WARNINGS: '1', AGENTMETER_METRICS_PORT: String(port) }, readyLine: /^ready (.*)$/m, timeout: 60_000 });
+    let prom;
+    try {
+      const [, out] = await app.ready;
+      assert.deepEqual(JSON.parse(out), EXPECTED);
+      prom = await startPrometheus([{ job: 'app', port }]);
+      const v = (expr) => prom.waitForValue(expr, (x) => x !== undefined);
+      const gen = (provider, model) => `gen_ai_operation_name="generate_content",gen_ai_provider_name="${provider}",gen_ai_request_model="${model}"`;
+      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${gen('gcp.gemini', 'gemini-2.5-flash')},error_type=""})`), 2);
+      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${gen('gcp.gemini', 'gemini-2.5-flash')},gen_ai_token_type="input"})`), 24);
+      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${gen('gcp.gemini', 'gemini-2.5-flash')},gen_ai_token_type="output"})`), 18);
+      assert.equal(await v(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_count{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`), 1);
+      assert.ok((await v(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_sum{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`)) >= 0.2);
+      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${gen('gcp.gemini', 'gemini-2.5-flash-slow')},gen_ai_token_type="output"})`), 9);
+      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${gen('gcp.gemini', 'gemini-2.5-pro')}})`), 2);
+      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="gcp.gemini",error_type="rate_limit"})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="gcp.gemini",error_type="server_error"})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${gen('gcp.vertex_ai', 'gemini-2.5-flash')}})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{gen_ai_operation_name="embeddings",gen_ai_provider_name="gcp.vertex_ai",gen_ai_token_type="input"})`), 10);
+      assert.equal(await v('sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name=~"gcp.gemini|gcp.vertex_ai"})'), 10, 'every HTTP call once');
+      // cost: gemini-2.5-flash is in the shipped price table, counted per priced call
+      assert.equal(await v(`sum(gen_ai_client_cost_count{${gen('gcp.gemini', 'gemini-2.5-flash')}})`), 2);
+    } finally {
+      await app.stop();
+      await prom?.stop();
+    }
+  });
+}

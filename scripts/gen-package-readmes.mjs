@@ -26,6 +26,9 @@ const PAGES = {
   'instrumentation-anthropic': ['instrumentation-anthropic.md'],
   'instrumentation-ws': ['websocket.md'],
   'instrumentation-runtime': ['runtime.md'],
+  'instrumentation-google-genai': ['google-genai.md'],
+  'instrumentation-aws-bedrock': ['bedrock.md'],
+  'instrumentation-mcp': ['mcp.md'],
 };
 let stale = 0;
 for (const dir of readdirSync(join(root, 'packages')).sort()) {

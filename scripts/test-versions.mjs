@@ -3,7 +3,8 @@
 // "agentmeter": { "instruments": { name: range }, "versionTests": [test files] }), install
 // the oldest release in the supported range and the newest release of each major in it
 // into a temp directory, point node_modules/<name> at that copy, and run the package's
-// version tests against it. The workspace's own copy is put back afterwards, also on
+// version tests against it. "agentmeter.versionProbe" names the module to load for the
+// out-of-range check when the package has no main entry. The workspace's own copy is put back afterwards, also on
 // failure or Ctrl+C.
 //   node scripts/test-versions.mjs [filter]     e.g. `openai` or `ws`
 //   VERSIONS_LIST=1 node scripts/test-versions.mjs   print the matrix only
@@ -50,7 +51,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     }
     const all = JSON.parse(execFileSync(npm, ['view', lib, 'versions', '--json'], { encoding: 'utf8' }));
     const below = semver.maxSatisfying(all.filter((v) => !semver.prerelease(v)), `<${semver.minVersion(range)}`);
-    rows.push({ pkg: pkg.name, lib, range, tests, versions: process.env.VERSIONS_ONLY_BELOW ? [] : pickVersions(all, range), below });
+    rows.push({ pkg: pkg.name, lib, range, tests, probe: am.versionProbe?.[lib] ?? lib, versions: process.env.VERSIONS_ONLY_BELOW ? [] : pickVersions(all, range), below });
   }
 }
 for (const r of rows) console.log(`${r.lib} (${r.range}, ${r.pkg}): ${r.versions.join(', ')}; out of range: ${r.below ?? 'none'}`);
@@ -104,8 +105,9 @@ for (const r of rows) {
       results.push({ ...r, v: `${r.below} (out of range)`, ok: false, why: 'npm install failed' });
       continue;
     }
-    writeFileSync(join(tmp, 'app.cjs'), `require(${JSON.stringify(r.lib)});\n`);
-    writeFileSync(join(tmp, 'app.mjs'), `await import(${JSON.stringify(r.lib)});\n`);
+    // (the probe is the module an app loads: the package, or an entry of its for packages without a main)
+    writeFileSync(join(tmp, 'app.cjs'), `require(${JSON.stringify(r.probe)});\n`);
+    writeFileSync(join(tmp, 'app.mjs'), `await import(${JSON.stringify(r.probe)});\n`);
     const sdk = join(root, 'packages', 'sdk');
     for (const [flag, preload, app] of [['--require', join(sdk, 'dist', 'register.js'), 'app.cjs'], ['--import', pathToFileURL(join(sdk, 'register.mjs')).href, 'app.mjs']]) {
       const run = spawnSync(process.execPath, [flag, preload, app], {

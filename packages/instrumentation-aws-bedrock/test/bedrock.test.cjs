@@ -3,6 +3,9 @@
 // @smithy/eventstream-codec, over cleartext HTTP/2 like the SDK's default handler).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+// These unit tests read the v1.41 names (AGENTMETER_GENAI_METRICS=legacy); the e2e tests
+// under test/e2e read the current semantic-conventions-genai names through Prometheus.
+require('@agentmeter/llm').setGenAiMetrics('legacy');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 const { onGenAiUsage, setDiagnosticWarnings } = require('@agentmeter/api');
 const { BedrockInstrumentation } = require('@agentmeter/instrumentation-aws-bedrock');

@@ -2,6 +2,9 @@
 // 2.x (manuallyInstrument) against the fake Gemini / Vertex AI server.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+// These unit tests read the v1.41 names (AGENTMETER_GENAI_METRICS=legacy); the e2e tests
+// under test/e2e read the current semantic-conventions-genai names through Prometheus.
+require('@agentmeter/llm').setGenAiMetrics('legacy');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 const { onGenAiUsage, setDiagnosticWarnings } = require('@agentmeter/api');
 const { GoogleGenAIInstrumentation } = require('@agentmeter/instrumentation-google-genai');
@@ -63,7 +66,7 @@ test('@google/genai 3.x: every call lands once with provider, tokens, TTFT and e
   assert.doesNotMatch(text, /PROMPT-must-not-leak|Hello/);
   const mine = events.slice(start);
   assert.equal(mine.length, 10, 'one usage event per HTTP call');
-  assert.deepEqual(mine[0], { operation: 'generate_content', provider: 'gcp.gemini', requestModel: 'gemini-2.5-flash', responseModel: 'gemini-2.5-flash-001', inputTokens: 12, outputTokens: 9, cacheReadTokens: 4 });
+  assert.deepEqual(mine[0], { operation: 'generate_content', provider: 'gcp.gemini', requestModel: 'gemini-2.5-flash', responseModel: 'gemini-2.5-flash-001', inputTokens: 12, outputTokens: 9, cacheReadTokens: 4, reasoningTokens: 3 });
 });
 
 test('@google/genai 2.x (manuallyInstrument) is recorded the same way', async () => {

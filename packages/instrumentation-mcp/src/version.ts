@@ -6,7 +6,7 @@ export const PACKAGE_NAME = "@agentmeter/instrumentation-mcp";
 export const PACKAGE_VERSION = "0.1.0";
 /** Supported versions (semver ranges) of each library this package instruments (package.json "agentmeter.instruments"). */
 export const SUPPORTED_RANGES: Readonly<Record<string, string>> = Object.freeze({
-  "@modelcontextprotocol/sdk": ">=1.0.0 <2",
+  "@modelcontextprotocol/sdk": ">=1.25.0 <2",
   "@modelcontextprotocol/client": ">=2.0.0 <3",
   "@modelcontextprotocol/server": ">=2.0.0 <3"
 });

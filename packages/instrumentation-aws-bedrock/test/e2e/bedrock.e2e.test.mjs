@@ -33,16 +33,16 @@ for (const [flag, file] of [
       prom = await startPrometheus([{ job: 'app', port }]);
       const v = (expr) => prom.waitForValue(expr, (x) => x !== undefined);
       const m = (model) => `gen_ai_provider_name="aws.bedrock",gen_ai_request_model="${model}"`;
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${m(CLAUDE)},error_type=""})`), 2);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${m(CLAUDE)},gen_ai_token_type="input"})`), 70);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${m(CLAUDE)},gen_ai_token_type="output"})`), 16);
-      assert.equal(await v(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_count{gen_ai_provider_name="aws.bedrock"})`), 3, 'ConverseStream + 2 InvokeModelWithResponseStream');
-      assert.ok((await v(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_sum{${m('amazon.nova-pro-v1:0-slow')}})`)) >= 0.2);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${m('anthropic.claude-3-5-haiku-20241022-v1:0')},gen_ai_token_type="input"})`), 70);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${m('meta.llama3-3-70b-instruct-v1:0')},gen_ai_token_type="output"})`), 16);
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="aws.bedrock",error_type="rate_limit"})`), 1);
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="aws.bedrock",error_type="invalid_request"})`), 1);
-      assert.equal(await v('sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="aws.bedrock"})'), 13, 'every call once');
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{${m(CLAUDE)},error_type=""})`), 2);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_input_tokens_total{${m(CLAUDE)}})`), 70);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_output_tokens_total{${m(CLAUDE)}})`), 16);
+      assert.equal(await v(`sum(gen_ai_client_inference_time_to_first_chunk_seconds_count{gen_ai_provider_name="aws.bedrock"})`), 3, 'ConverseStream + 2 InvokeModelWithResponseStream');
+      assert.ok((await v(`sum(gen_ai_client_inference_time_to_first_chunk_seconds_sum{${m('amazon.nova-pro-v1:0-slow')}})`)) >= 0.2);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_input_tokens_total{${m('anthropic.claude-3-5-haiku-20241022-v1:0')}})`), 70);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_output_tokens_total{${m('meta.llama3-3-70b-instruct-v1:0')}})`), 16);
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{gen_ai_provider_name="aws.bedrock",error_type="rate_limit"})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{gen_ai_provider_name="aws.bedrock",error_type="invalid_request"})`), 1);
+      assert.equal(await v('sum(gen_ai_client_inference_duration_seconds_count{gen_ai_provider_name="aws.bedrock"}) + sum(gen_ai_client_embeddings_duration_seconds_count{gen_ai_provider_name="aws.bedrock"} or vector(0))'), 13, 'every call once');
       // cost: the Claude Sonnet 4.5 inference profile id is priced in the shipped table
       assert.equal(await v(`sum(gen_ai_client_cost_count{${m(CLAUDE)}})`), 2);
       // Nova Lite (shipped row: input 0.06, cache read 0.015, output 0.24 USD/1M; no cache-write price, so writes cost input):

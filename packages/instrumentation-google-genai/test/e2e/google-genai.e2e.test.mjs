@@ -32,18 +32,18 @@ for (const [flag, file] of [
       prom = await startPrometheus([{ job: 'app', port }]);
       const v = (expr) => prom.waitForValue(expr, (x) => x !== undefined);
       const gen = (provider, model) => `gen_ai_operation_name="generate_content",gen_ai_provider_name="${provider}",gen_ai_request_model="${model}"`;
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${gen('gcp.gemini', 'gemini-2.5-flash')},error_type=""})`), 2);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${gen('gcp.gemini', 'gemini-2.5-flash')},gen_ai_token_type="input"})`), 24);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${gen('gcp.gemini', 'gemini-2.5-flash')},gen_ai_token_type="output"})`), 18);
-      assert.equal(await v(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_count{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`), 1);
-      assert.ok((await v(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_sum{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`)) >= 0.2);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{${gen('gcp.gemini', 'gemini-2.5-flash-slow')},gen_ai_token_type="output"})`), 9);
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${gen('gcp.gemini', 'gemini-2.5-pro')}})`), 2);
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="gcp.gemini",error_type="rate_limit"})`), 1);
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name="gcp.gemini",error_type="server_error"})`), 1);
-      assert.equal(await v(`sum(gen_ai_client_operation_duration_seconds_count{${gen('gcp.vertex_ai', 'gemini-2.5-flash')}})`), 1);
-      assert.equal(await v(`sum(gen_ai_client_token_usage_sum{gen_ai_operation_name="embeddings",gen_ai_provider_name="gcp.vertex_ai",gen_ai_token_type="input"})`), 10);
-      assert.equal(await v('sum(gen_ai_client_operation_duration_seconds_count{gen_ai_provider_name=~"gcp.gemini|gcp.vertex_ai"})'), 10, 'every HTTP call once');
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{${gen('gcp.gemini', 'gemini-2.5-flash')},error_type=""})`), 2);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_input_tokens_total{${gen('gcp.gemini', 'gemini-2.5-flash')}})`), 24);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_output_tokens_total{${gen('gcp.gemini', 'gemini-2.5-flash')}})`), 18);
+      assert.equal(await v(`sum(gen_ai_client_inference_time_to_first_chunk_seconds_count{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`), 1);
+      assert.ok((await v(`sum(gen_ai_client_inference_time_to_first_chunk_seconds_sum{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`)) >= 0.2);
+      assert.equal(await v(`sum(gen_ai_client_inference_usage_output_tokens_total{${gen('gcp.gemini', 'gemini-2.5-flash-slow')}})`), 9);
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{${gen('gcp.gemini', 'gemini-2.5-pro')}})`), 2);
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{gen_ai_provider_name="gcp.gemini",error_type="rate_limit"})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{gen_ai_provider_name="gcp.gemini",error_type="server_error"})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_inference_duration_seconds_count{${gen('gcp.vertex_ai', 'gemini-2.5-flash')}})`), 1);
+      assert.equal(await v(`sum(gen_ai_client_embeddings_operation_input_tokens_sum{gen_ai_operation_name="embeddings",gen_ai_provider_name="gcp.vertex_ai"})`), 10);
+      assert.equal(await v('(sum(gen_ai_client_inference_duration_seconds_count{gen_ai_provider_name=~"gcp.gemini|gcp.vertex_ai"}) + sum(gen_ai_client_embeddings_duration_seconds_count{gen_ai_provider_name=~"gcp.gemini|gcp.vertex_ai"}))'), 10, 'every HTTP call once');
       // cost: gemini-2.5-flash is in the shipped price table, counted per priced call
       assert.equal(await v(`sum(gen_ai_client_cost_count{${gen('gcp.gemini', 'gemini-2.5-flash')}})`), 2);
     } finally {

@@ -19,3 +19,5 @@ export { observeClientPromise, wrapClientStream } from './client-promise';
 export type { ClientPromiseObserver } from './client-promise';
 export { findClientClass, patchClientPrototypes, unpatchClientPrototypes } from './client-patch';
 export type { ClientMethod, ClientPatchTarget } from './client-patch';
+export { normalizeProviderName, AI_SDK_PROVIDER_NAMES } from './providers';
+export { registerFrameworkCoverageProbe, isFrameworkRecordedCall } from './framework-coverage';

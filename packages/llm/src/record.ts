@@ -46,6 +46,8 @@ export interface LlmUsage {
   readonly cacheReadTokens?: number;
   /** Input tokens written to the prompt cache (a subset of inputTokens). */
   readonly cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning (a subset of outputTokens). */
+  readonly reasoningTokens?: number;
   /** gen_ai.response.model when the response carries it. */
   readonly responseModel?: string;
 }

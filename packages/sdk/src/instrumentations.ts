@@ -38,6 +38,9 @@ export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
   anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
   runtime: base('runtime', () => require('@agentmeter/instrumentation-runtime').RuntimeInstrumentation),
+  ai: base('ai', () => require('@agentmeter/instrumentation-ai').AiSdkInstrumentation),
+  langchain: base('langchain', () => require('@agentmeter/instrumentation-langchain').LangChainInstrumentation),
+  'openai-agents': base('openai-agents', () => require('@agentmeter/instrumentation-openai-agents').OpenAIAgentsInstrumentation),
 };
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */

@@ -17,6 +17,7 @@ export const AI_SDK_PROVIDER_NAMES: Readonly<Record<string, string>> = Object.fr
   azure: 'azure.ai.openai',
   'azure-openai': 'azure.ai.openai',
   mistral: 'mistral_ai',
+  mistralai: 'mistral_ai',
   groq: 'groq',
   xai: 'x_ai',
   deepseek: 'deepseek',

@@ -1,4 +1,4 @@
-import type { Context, MeterProvider } from '@opentelemetry/api';
+import { trace, type Context, type MeterProvider } from '@opentelemetry/api';
 import { report } from '@agentmeter/api';
 import {
   ATTR_ERROR_TYPE,
@@ -9,7 +9,7 @@ import {
   ERROR_TYPE_VALUES,
   GEN_AI_OPERATION_NAME_VALUES,
 } from '@agentmeter/semconv';
-import { isRecordedGenAiCall, spanEnclosedRecordedCall } from './coverage';
+import { isInferenceSpanLike, isRecordedGenAiCall, spanEnclosedRecordedCall } from './coverage';
 import { classifyError } from './errors';
 import { isFrameworkRecordedCall } from './framework-coverage';
 import { normalizeProviderName } from './providers';
@@ -87,6 +87,20 @@ function hrSeconds(t: HrTimeLike | undefined): number | undefined {
 }
 
 /**
+ * An inference span started inside another inference span (the Vercel AI SDK's
+ * `embeddings` operation span around its model call span) is the same call: the enclosing
+ * one is skipped.
+ */
+function skipEnclosingInferenceSpan(skipped: WeakSet<object>, span: object, parentContext: Context): void {
+  try {
+    const parent = parentContext ? trace.getSpan(parentContext) : undefined;
+    if (parent && isInferenceSpanLike(parent) && isInferenceSpanLike(span)) skipped.add(parent);
+  } catch {
+    // never break span processing
+  }
+}
+
+/**
  * A SpanProcessor that derives agentmeter's GenAI metrics (operation duration, token
  * usage, time to first chunk, error.type, and one usage event for cost) from spans that
  * carry GenAI attributes: the Anthropic SDK 1.x built-in tracing, the Vercel AI SDK's
@@ -111,6 +125,7 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
 
   onStart(span: object, parentContext: Context): void {
     if (isRecordedGenAiCall(parentContext) || isFrameworkRecordedCall()) this.skipped.add(span);
+    else skipEnclosingInferenceSpan(this.skipped, span, parentContext);
   }
 
   onEnd(span: ReadableSpanLike): void {
@@ -150,7 +165,7 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
     const errorAttr = str(a[ATTR_ERROR_TYPE]);
     const error = errorAttr !== undefined ? classifyError(errorAttr) : span.status?.code === SPAN_STATUS_ERROR ? ERROR_TYPE_VALUES.OTHER : undefined;
     const msToFirstChunk = num(a['ai.response.msToFirstChunk']) ?? num(a['ai.stream.msToFirstChunk']);
-    const ttft = num(a[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]) ?? (msToFirstChunk !== undefined ? msToFirstChunk / 1000 : undefined);
+    const ttft = num(a[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]) ?? num(a['gen_ai.client.operation.time_to_first_chunk']) ?? (msToFirstChunk !== undefined ? msToFirstChunk / 1000 : undefined);
 
     this.recorder.record({
       operation,

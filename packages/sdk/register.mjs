@@ -11,7 +11,7 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const KEY = Symbol.for('agentmeter.sdk.esm-hook');
-const include = ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk', 'ai', '@langchain/core', '@openai/agents-core'];
+const include = ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk', 'ai', '@langchain/core', '@langchain/core/callbacks/manager', '@openai/agents-core'];
 if (!globalThis[KEY] && !/^(0|false|no|off)$/i.test(process.env.AGENTMETER_ENABLED ?? '')) {
   globalThis[KEY] = true;
   const iitm = require.resolve('import-in-the-middle/package.json', {

@@ -17,13 +17,18 @@ export const AI_SDK_PROVIDER_NAMES: Readonly<Record<string, string>> = Object.fr
   azure: 'azure.ai.openai',
   'azure-openai': 'azure.ai.openai',
   mistral: 'mistral_ai',
-  mistralai: 'mistral_ai',
   groq: 'groq',
   xai: 'x_ai',
   deepseek: 'deepseek',
   cohere: 'cohere',
   perplexity: 'perplexity',
   'ibm-watsonx': 'ibm.watsonx.ai',
+  // LangChain ls_provider values
+  google_genai: 'gcp.gemini',
+  google_vertexai: 'gcp.vertex_ai',
+  amazon_bedrock: 'aws.bedrock',
+  azure_openai: 'azure.ai.openai',
+  mistralai: 'mistral_ai',
 });
 
 /** Values that already are well-known gen_ai.provider.name values pass through unchanged. */

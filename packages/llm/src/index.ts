@@ -21,3 +21,4 @@ export { findClientClass, patchClientPrototypes, unpatchClientPrototypes } from 
 export type { ClientMethod, ClientPatchTarget } from './client-patch';
 export { normalizeProviderName, AI_SDK_PROVIDER_NAMES } from './providers';
 export { registerFrameworkCoverageProbe, isFrameworkRecordedCall } from './framework-coverage';
+export { GenAiMetricsTracerProvider, registerGenAiSpanMetrics } from './span-tracer';

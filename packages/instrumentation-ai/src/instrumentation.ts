@@ -53,12 +53,16 @@ export function usageOf(u: unknown): Pick<LlmCall, 'inputTokens' | 'outputTokens
     if (outputTokens === undefined && num(o.text) !== undefined) outputTokens = (num(o.text) ?? 0) + (num(o.reasoning) ?? 0);
     return { inputTokens, outputTokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, reasoningTokens: num(o.reasoning) };
   }
-  // LanguageModelV2 usage (AI SDK 5): flat numbers, input already includes cached tokens
+  // flat numbers (LanguageModelV2 usage, and the AI SDK's LanguageModelUsage with its
+  // inputTokenDetails / outputTokenDetails): input already includes cached tokens
+  const inDetails = (isRecord(usage.inputTokenDetails) ? usage.inputTokenDetails : {}) as { cacheReadTokens?: unknown; cacheWriteTokens?: unknown };
+  const outDetails = (isRecord(usage.outputTokenDetails) ? usage.outputTokenDetails : {}) as { reasoningTokens?: unknown };
   return {
     inputTokens: num(input),
     outputTokens: num(output),
-    cacheReadTokens: num(usage.cachedInputTokens),
-    reasoningTokens: num(usage.reasoningTokens),
+    cacheReadTokens: num(inDetails.cacheReadTokens) ?? num(usage.cachedInputTokens),
+    cacheWriteTokens: num(inDetails.cacheWriteTokens),
+    reasoningTokens: num(outDetails.reasoningTokens) ?? num(usage.reasoningTokens),
   };
 }
 
@@ -208,7 +212,9 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
       const s = als.getStore();
       return s !== undefined && s.kind !== 'tool' && this.isEnabled();
     });
+    const offObjects = this.registerObjectIntegration();
     this._unsubscribe = () => {
+      offObjects();
       try {
         tc.unsubscribe(handlers);
         tc.start.unbindStore(als);
@@ -218,6 +224,54 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
       offUsage();
       offProbe();
       if (g[OWNER_KEY] === this) g[OWNER_KEY] = undefined;
+    };
+  }
+
+  /**
+   * generateObject / streamObject (deprecated in AI SDK 7) publish nothing on the channel:
+   * their model call is measured through a telemetry integration registered globally
+   * (`globalThis.AI_SDK_TELEMETRY_INTEGRATIONS`, what the SDK's `registerTelemetry()` fills)
+   * that implements only the object-step callbacks.
+   */
+  private registerObjectIntegration(): () => void {
+    const starts = new Map<string, { start: number; provider: string; requestModel: string | undefined }>();
+    const g = globalThis as unknown as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
+    const finish = (callId: unknown, e: Record<string, unknown> | undefined, error: unknown) => {
+      const st = typeof callId === 'string' ? starts.get(callId) : undefined;
+      if (!st) return;
+      starts.delete(callId as string);
+      const response = isRecord(e?.response) ? (e?.response as { modelId?: unknown }) : undefined;
+      const ms = num(e?.msToFirstChunk);
+      this.llm().record({
+        operation: GEN_AI_OPERATION_NAME_VALUES.CHAT,
+        provider: st.provider,
+        requestModel: st.requestModel,
+        responseModel: str(response?.modelId),
+        ...(error === undefined ? usageOf(e?.usage) : {}),
+        durationSeconds: nowSeconds() - st.start,
+        timeToFirstChunkSeconds: ms === undefined ? undefined : ms / 1000,
+        error,
+      });
+    };
+    const integration = {
+      onObjectStepStart: (e: unknown) =>
+        this.safely(() => {
+          if (!isRecord(e) || typeof e.callId !== 'string' || !this.isEnabled()) return;
+          if (starts.size > 10_000) starts.clear();
+          starts.set(e.callId, { start: nowSeconds(), provider: normalizeProviderName(e.provider), requestModel: str(e.modelId) });
+        }),
+      onObjectStepEnd: (e: unknown) => this.safely(() => isRecord(e) && finish(e.callId, e, undefined)),
+      onError: (e: unknown) => this.safely(() => isRecord(e) && finish(e.callId, undefined, unwrapError(e.error))),
+    };
+    try {
+      (g.AI_SDK_TELEMETRY_INTEGRATIONS ??= []).push(integration);
+    } catch {
+      return () => undefined;
+    }
+    return () => {
+      const list = g.AI_SDK_TELEMETRY_INTEGRATIONS;
+      const i = Array.isArray(list) ? list.indexOf(integration) : -1;
+      if (i >= 0) list?.splice(i, 1);
     };
   }
 

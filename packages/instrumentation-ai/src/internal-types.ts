@@ -24,6 +24,8 @@ export interface ModelUsage {
   readonly outputTokens?: number | { readonly total?: number; readonly text?: number; readonly reasoning?: number };
   readonly cachedInputTokens?: number;
   readonly reasoningTokens?: number;
+  readonly inputTokenDetails?: unknown;
+  readonly outputTokenDetails?: unknown;
 }
 
 /** Kinds of channel message agentmeter measures. */

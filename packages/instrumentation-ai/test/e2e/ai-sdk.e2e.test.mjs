@@ -24,7 +24,7 @@ before(async () => {
     const llm = await startFakeLlm();
     const port = await freePort();
     // AGENTMETER_GENAI_METRICS=legacy keeps the gen_ai.client.operation.* / token.usage names asserted here
-    const app = startNode(run.args, { cwd: fixtures, env: { FAKE_LLM_URL: llm.url, AGENTMETER_METRICS_PORT: String(port), AGENTMETER_GENAI_METRICS: 'legacy', NODE_NO_WARNINGS: '1' } });
+    const app = startNode(run.args, { cwd: fixtures, timeout: 60_000, env: { FAKE_LLM_URL: llm.url, AGENTMETER_METRICS_PORT: String(port), AGENTMETER_GENAI_METRICS: 'legacy', NODE_NO_WARNINGS: '1' } });
     apps.push({ ...run, llm, port, app });
   }
   await Promise.all(apps.map((a) => a.app.ready));
@@ -68,6 +68,11 @@ for (const run of RUNS) {
     assert.equal(await dur(`gen_ai_request_model="claude-sonnet-4-5",gen_ai_provider_name="anthropic"`), 1);
     assert.equal(await tokens('claude-sonnet-4-5', 'input'), 35);
     assert.equal(await tokens('claude-sonnet-4-5', 'output'), 8);
+    // generateObject / streamObject (no channel in AI SDK 7: measured through a telemetry integration)
+    assert.equal(await dur(`gen_ai_request_model="fw-${j}-object"`), 1);
+    assert.equal(await tokens(`fw-${j}-object`, 'input'), 40);
+    assert.equal(await dur(`gen_ai_request_model="fw-${j}-object-stream"`), 1);
+    assert.equal(await q(`sum(gen_ai_client_operation_time_to_first_chunk_seconds_count{job="${j}",gen_ai_request_model="fw-${j}-object-stream"})`), 1);
     // no raw AI SDK provider ids as provider names
     assert.equal((await prom.query(`gen_ai_client_operation_duration_seconds_count{job="${j}",gen_ai_provider_name=~"openai[.].*|anthropic[.].*"}`)).length, 0);
   });
@@ -113,7 +118,7 @@ for (const run of RUNS) {
     assert.equal(await dur(`gen_ai_request_model="${j}-via-client"`), 1);
     assert.equal(await tokens(`${j}-via-client`, 'input'), 11);
     assert.equal(await q(`sum(gen_ai_client_operation_duration_seconds_count{job="${j}"})`), a.llm.requests.length);
-    assert.equal(a.llm.requests.length, 12);
+    assert.equal(a.llm.requests.length, 14);
   });
 }
 

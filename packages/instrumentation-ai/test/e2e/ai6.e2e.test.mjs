@@ -23,7 +23,7 @@ before(async () => {
   for (const run of RUNS) {
     const llm = await startFakeLlm();
     const port = await freePort();
-    const app = startNode(run.args, { cwd: fixtures, env: { FAKE_LLM_URL: llm.url, AGENTMETER_METRICS_PORT: String(port), AGENTMETER_GENAI_METRICS: 'legacy', NODE_NO_WARNINGS: '1' } });
+    const app = startNode(run.args, { cwd: fixtures, timeout: 60_000, env: { FAKE_LLM_URL: llm.url, AGENTMETER_METRICS_PORT: String(port), AGENTMETER_GENAI_METRICS: 'legacy', NODE_NO_WARNINGS: '1' } });
     apps.push({ ...run, llm, port, app });
   }
   await Promise.all(apps.map((a) => a.app.ready));

@@ -37,6 +37,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Token usage of an AI SDK model result, normalised (input includes cached, output includes reasoning). */
 export function usageOf(u: unknown): Pick<LlmCall, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens'> {
+  try {
+    return usageOfUnsafe(u);
+  } catch {
+    return {};
+  }
+}
+
+function usageOfUnsafe(u: unknown): Pick<LlmCall, 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'reasoningTokens'> {
   if (!isRecord(u)) return {};
   const usage = u as ModelUsage;
   const input = usage.inputTokens;
@@ -391,7 +399,8 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
     let usage: unknown;
     let responseModel: string | undefined;
     let streamError: unknown;
-    const end = (error?: unknown) => {
+    const end = (error?: unknown) =>
+      this.safely(() => {
       if (state.done) return;
       state.done = true;
       this.countInference(state);
@@ -407,7 +416,7 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
         timePerOutputChunkSeconds: intervals.length > 0 ? intervals : undefined,
         error: error === undefined ? undefined : unwrapError(error),
       });
-    };
+      });
     const observer = new TransformStream<unknown, unknown>({
       transform: (part: unknown, controller: TransformStreamDefaultController<unknown>) => {
         controller.enqueue(part);

@@ -251,7 +251,12 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
         const agent = inst.agentOf(s);
         if (agent) agent.inferenceCalls++;
         if (s.covered) return;
-        const usage = error === undefined ? usageOfLlmResult(output) : {};
+        let usage: ReturnType<typeof usageOfLlmResult> = {};
+        try {
+          if (error === undefined) usage = usageOfLlmResult(output);
+        } catch {
+          // an unreadable result: the call is still recorded, without usage
+        }
         inst._recording = true;
         try {
           inst.llm().record({

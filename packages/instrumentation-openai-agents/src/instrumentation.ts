@@ -30,6 +30,14 @@ function isoSeconds(start: unknown, end: unknown): number | undefined {
 
 /** An Error-like value for a span error (error.type from its data or message). */
 function spanError(error: AgentsSpanLike['error']): unknown {
+  try {
+    return spanErrorUnsafe(error);
+  } catch {
+    return error ? new Error('agent span error') : undefined;
+  }
+}
+
+function spanErrorUnsafe(error: AgentsSpanLike['error']): unknown {
   if (!error) return undefined;
   const data = isRecord(error.data) ? error.data : {};
   const e = new Error(str(error.message) ?? 'agent span error') as Error & { status?: unknown; name: string };

@@ -49,3 +49,14 @@ test('disabled: nothing is recorded', async () => {
   assert.doesNotMatch(await serializeAsync(registry), /while-disabled/);
   inst.enable();
 });
+
+test('an ai 5/6 app gets one warning pointing to the span setup', async () => {
+  const other = new AiSdkInstrumentation({ enabled: false, meterProvider: registry });
+  const def = other.getModuleDefinitions()[0];
+  def.patch({}, '6.0.326');
+  def.patch({}, '6.0.326');
+  await new Promise((r) => setImmediate(r));
+  const w = warnings.filter((x) => x.code === 'AGENTMETER_SETUP_NEEDED');
+  assert.equal(w.length, 1);
+  assert.match(w[0].message, /ai 6\.0\.326 publishes no ai:telemetry channel.*GenAiSpanMetricsProcessor/);
+});

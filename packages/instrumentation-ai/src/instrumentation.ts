@@ -4,7 +4,7 @@ import { TransformStream, type Transformer, type TransformStreamDefaultControlle
 import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { checkSupportedVersion, onGenAiUsage, report, versionInRange } from '@agentmeter/api';
-import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, nowSeconds, registerFrameworkCoverageProbe, type LlmCall } from '@agentmeter/llm';
+import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, nowSeconds, onRecordedGenAiCallStart, registerFrameworkCoverageProbe, type LlmCall } from '@agentmeter/llm';
 import { ToolMetrics, defaultToolMetrics } from '@agentmeter/tools';
 import { GEN_AI_OPERATION_NAME_VALUES, GEN_AI_TOOL_TYPE_VALUES } from '@agentmeter/semconv';
 import type { AiSdkInstrumentationConfig } from './types';
@@ -211,10 +211,14 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
     tc.subscribe(handlers);
     // An instrumented client (openai, anthropic) records a call made inside an AI SDK model
     // call: the AI SDK's record of the same call is then skipped.
-    const offUsage = onGenAiUsage(() => {
+    const cover = () => {
       const s = als.getStore();
       if (s && (s.kind === 'model' || s.kind === 'embed') && !s.done) s.covered = true;
-    });
+    };
+    const offUsage = onGenAiUsage(cover);
+    // an instrumented client call starting inside an AI SDK model call (also a stream,
+    // which the client records later, outside this async context)
+    const offStart = onRecordedGenAiCallStart(cover);
     // Spans started inside an AI SDK operation (not a tool's own code) belong to calls recorded here.
     const offProbe = registerFrameworkCoverageProbe(() => {
       const s = als.getStore();
@@ -230,6 +234,7 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
         // already gone
       }
       offUsage();
+      offStart();
       offProbe();
       if (g[OWNER_KEY] === this) g[OWNER_KEY] = undefined;
     };

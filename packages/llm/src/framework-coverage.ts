@@ -45,3 +45,43 @@ export function isFrameworkRecordedCall(): boolean {
   }
   return false;
 }
+
+type StartListener = () => void;
+const STARTS_KEY = Symbol.for('agentmeter.llm.recorded-call-start');
+
+function startListeners(): Set<StartListener> {
+  const g = globalThis as unknown as Record<symbol, Set<StartListener> | undefined>;
+  let s = g[STARTS_KEY];
+  if (!s) {
+    s = new Set();
+    g[STARTS_KEY] = s;
+  }
+  return s;
+}
+
+/**
+ * Registers a listener called synchronously, in the caller's async context, when a GenAI
+ * call that agentmeter records itself (an instrumented client method run through
+ * `runRecordedGenAiCall`) starts. A framework instrumentation uses it to leave a model call
+ * to the client instrumentation, also when the client records it later (a stream). Returns
+ * a function that removes the listener.
+ */
+export function onRecordedGenAiCallStart(listener: StartListener): () => void {
+  startListeners().add(listener);
+  return () => {
+    startListeners().delete(listener);
+  };
+}
+
+/** Tells the listeners that a recorded call starts (never throws). */
+export function notifyRecordedGenAiCallStart(): void {
+  const s = (globalThis as unknown as Record<symbol, Set<StartListener> | undefined>)[STARTS_KEY];
+  if (!s || s.size === 0) return;
+  for (const l of s) {
+    try {
+      l();
+    } catch {
+      // a listener must never break the call
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // Vercel AI SDK 7, zero-code: an ESM app (node --import) and a CommonJS app (node --require)
 // with only the agentmeter preload, scraped by a real Prometheus. Exact call counts, token
 // sums, TTFT, tool and agent metrics, cache-aware cost, and every HTTP model request counted
-// exactly once (incl. a custom model on the instrumented openai client).
+// exactly once (incl. a custom model on the instrumented openai client, plain and streamed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -113,12 +113,14 @@ for (const run of RUNS) {
     assert.ok(Math.abs(got - expected.cost.usd) < 1e-12, `${got} != ${expected.cost.usd}`);
   });
 
-  test(`${j}: each HTTP model request is counted exactly once (incl. a custom model on the instrumented openai client)`, async () => {
+  test(`${j}: each HTTP model request is counted exactly once (incl. a custom model on the instrumented openai client, plain and streamed)`, async () => {
     const a = apps.find((x) => x.job === j);
     assert.equal(await dur(`gen_ai_request_model="${j}-via-client"`), 1);
     assert.equal(await tokens(`${j}-via-client`, 'input'), 11);
+    // streamed through the client: the client records it when the stream ends, still once
+    assert.equal(await dur(`gen_ai_request_model="${j}-via-client-stream"`), 1);
     assert.equal(await q(`sum(gen_ai_client_operation_duration_seconds_count{job="${j}"})`), a.llm.requests.length);
-    assert.equal(a.llm.requests.length, 14);
+    assert.equal(a.llm.requests.length, 15);
   });
 }
 

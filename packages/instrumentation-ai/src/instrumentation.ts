@@ -406,21 +406,21 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
     let streamError: unknown;
     const end = (error?: unknown) =>
       this.safely(() => {
-      if (state.done) return;
-      state.done = true;
-      this.countInference(state);
-      if (state.covered) return;
-      this.llm().record({
-        operation: GEN_AI_OPERATION_NAME_VALUES.CHAT,
-        provider: state.provider,
-        requestModel: state.requestModel,
-        responseModel,
-        ...usageOf(usage),
-        durationSeconds: nowSeconds() - state.start,
-        timeToFirstChunkSeconds: firstChunk === undefined ? undefined : firstChunk - state.start,
-        timePerOutputChunkSeconds: intervals.length > 0 ? intervals : undefined,
-        error: error === undefined ? undefined : unwrapError(error),
-      });
+        if (state.done) return;
+        state.done = true;
+        this.countInference(state);
+        if (state.covered) return;
+        this.llm().record({
+          operation: GEN_AI_OPERATION_NAME_VALUES.CHAT,
+          provider: state.provider,
+          requestModel: state.requestModel,
+          responseModel,
+          ...usageOf(usage),
+          durationSeconds: nowSeconds() - state.start,
+          timeToFirstChunkSeconds: firstChunk === undefined ? undefined : firstChunk - state.start,
+          timePerOutputChunkSeconds: intervals.length > 0 ? intervals : undefined,
+          error: error === undefined ? undefined : unwrapError(error),
+        });
       });
     const observer = new TransformStream<unknown, unknown>({
       transform: (part: unknown, controller: TransformStreamDefaultController<unknown>) => {

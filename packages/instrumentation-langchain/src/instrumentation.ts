@@ -222,7 +222,7 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
 
   private safely(what: string, fn: () => void): void {
     try {
-      fn();
+      if (this.isEnabled()) fn();
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', `langchain.${what}`, `langchain: measuring a ${what} run failed: ${String(e)}`);
     }

@@ -6,6 +6,7 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opent
 import { checkSupportedVersion, onGenAiUsage, report, versionInRange } from '@agentmeter/api';
 import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, nowSeconds, onRecordedGenAiCallStart, registerFrameworkCoverageProbe, type LlmCall } from '@agentmeter/llm';
 import { ToolMetrics, defaultToolMetrics } from '@agentmeter/tools';
+import { SpeechRecorder, countCharacters, getDefaultSpeechRecorder } from '@agentmeter/speech';
 import { GEN_AI_OPERATION_NAME_VALUES, GEN_AI_TOOL_TYPE_VALUES } from '@agentmeter/semconv';
 import type { AiSdkInstrumentationConfig } from './types';
 import type { AiEvent, CallState, ChannelMessage, Kind, ModelUsage } from './internal-types';
@@ -21,6 +22,8 @@ const KIND_BY_TYPE: Readonly<Record<string, Kind>> = {
   generateText: 'agent',
   streamText: 'agent',
   executeTool: 'tool',
+  generateSpeech: 'speech',
+  transcribe: 'transcribe',
 };
 
 /** Stream parts that carry model output (the first one is the time to first chunk). */
@@ -118,6 +121,7 @@ function isStreamLike(v: unknown): v is StreamLike {
 export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentationConfig> {
   declare private _llmRecorder: LlmRecorder | undefined;
   declare private _toolMetrics: ToolMetrics | undefined;
+  declare private _speechRecorder: SpeechRecorder | undefined;
   declare private _als: AsyncLocalStorage<CallState> | undefined;
   declare private _states: WeakMap<object, CallState> | undefined;
   declare private _unsubscribe: (() => void) | undefined;
@@ -133,6 +137,7 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
     super.setMeterProvider(meterProvider);
     this._llmRecorder = new LlmRecorder({ meterProvider });
     this._toolMetrics = new ToolMetrics({ meterProvider });
+    this._speechRecorder = new SpeechRecorder({ meterProvider, llmRecorder: this._llmRecorder });
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -167,6 +172,10 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
 
   private tools(): ToolMetrics {
     return this._toolMetrics ?? defaultToolMetrics();
+  }
+
+  private speech(): SpeechRecorder {
+    return this._speechRecorder ?? getDefaultSpeechRecorder();
   }
 
   private checkVersion(version: unknown): void {
@@ -213,7 +222,7 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
     // call: the AI SDK's record of the same call is then skipped.
     const cover = () => {
       const s = als.getStore();
-      if (s && (s.kind === 'model' || s.kind === 'embed') && !s.done) s.covered = true;
+      if (s && (s.kind === 'model' || s.kind === 'embed' || s.kind === 'speech' || s.kind === 'transcribe') && !s.done) s.covered = true;
     };
     const offUsage = onGenAiUsage(cover);
     // an instrumented client call starting inside an AI SDK model call (also a stream,
@@ -322,12 +331,14 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
       toolName: undefined,
       provider: '_OTHER',
       requestModel: undefined,
+      characters: undefined,
     };
     try {
       if (!this._versionChecked && event?.aiVersion !== undefined) this.checkVersion(event.aiVersion);
-      if (state.kind === 'model' || state.kind === 'embed') {
+      if (state.kind === 'model' || state.kind === 'embed' || state.kind === 'speech' || state.kind === 'transcribe') {
         state.provider = normalizeProviderName(event?.provider);
         state.requestModel = str(event?.modelId);
+        if (state.kind === 'speech' && typeof event?.text === 'string') state.characters = countCharacters(event.text);
       } else if (state.kind === 'agent') {
         state.agentName = str(event?.functionId) ?? this.getConfig().defaultAgentName ?? 'ai-sdk';
       } else if (state.kind === 'tool') {
@@ -356,6 +367,9 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
         return this.finishModel(state, failed ? undefined : m.result, error);
       case 'embed':
         return this.finishEmbed(state, failed ? undefined : m.result, error);
+      case 'speech':
+      case 'transcribe':
+        return this.finishSpeech(state, failed ? undefined : m.result, error);
       case 'tool':
         return this.finishTool(state, failed ? undefined : m.result, error, failed);
       case 'agent':
@@ -478,6 +492,22 @@ export class AiSdkInstrumentation extends InstrumentationBase<AiSdkInstrumentati
       requestModel: state.requestModel,
       inputTokens: num(isRecord(r?.usage) ? r?.usage?.tokens : undefined),
       durationSeconds: nowSeconds() - state.start,
+      error,
+    });
+  }
+
+  /** generateSpeech (text_to_speech, characters) and transcribe (speech_to_text, audio seconds). */
+  private finishSpeech(state: CallState, result: unknown, error: unknown): void {
+    state.done = true;
+    if (state.covered) return;
+    const seconds = isRecord(result) ? num((result as { durationInSeconds?: unknown }).durationInSeconds) : undefined;
+    this.speech().record({
+      operation: state.kind === 'speech' ? GEN_AI_OPERATION_NAME_VALUES.TEXT_TO_SPEECH : GEN_AI_OPERATION_NAME_VALUES.SPEECH_TO_TEXT,
+      provider: state.provider,
+      requestModel: state.requestModel,
+      durationSeconds: nowSeconds() - state.start,
+      characters: state.kind === 'speech' ? state.characters : undefined,
+      audioSeconds: state.kind === 'transcribe' ? seconds : undefined,
       error,
     });
   }

@@ -16,6 +16,8 @@ export interface AiEvent {
   readonly aiVersion?: unknown;
   readonly tools?: unknown;
   readonly toolCall?: { readonly toolName?: unknown; readonly type?: unknown; readonly dynamic?: unknown } | undefined;
+  /** generateSpeech: the text synthesised. */
+  readonly text?: unknown;
 }
 
 /** Usage of a language model call (LanguageModelV2/V3/V4Usage). */
@@ -29,7 +31,7 @@ export interface ModelUsage {
 }
 
 /** Kinds of channel message agentmeter measures. */
-export type Kind = 'model' | 'embed' | 'agent' | 'tool' | 'other';
+export type Kind = 'model' | 'embed' | 'speech' | 'transcribe' | 'agent' | 'tool' | 'other';
 
 /** agentmeter's state for one channel message (the async-context store while it runs). */
 export interface CallState {
@@ -50,4 +52,6 @@ export interface CallState {
   toolName: string | undefined;
   provider: string;
   requestModel: string | undefined;
+  /** generateSpeech: characters of the text. */
+  characters: number | undefined;
 }

@@ -77,6 +77,13 @@ for (const run of RUNS) {
     assert.equal((await prom.query(`gen_ai_client_operation_duration_seconds_count{job="${j}",gen_ai_provider_name=~"openai[.].*|anthropic[.].*"}`)).length, 0);
   });
 
+  test(`${j}: generateSpeech and transcribe become speech metrics`, async () => {
+    assert.equal(await dur(`gen_ai_request_model="${j}-tts",gen_ai_operation_name="text_to_speech"`), 1);
+    assert.equal(await q(`sum(gen_ai_client_text_to_speech_characters_total{job="${j}",gen_ai_request_model="${j}-tts"})`), 11);
+    assert.equal(await dur(`gen_ai_request_model="${j}-whisper",gen_ai_operation_name="speech_to_text"`), 1);
+    assert.equal(await q(`sum(gen_ai_client_speech_to_text_audio_duration_seconds_total{job="${j}",gen_ai_request_model="${j}-whisper"})`), 4.5);
+  });
+
   test(`${j}: errors carry error.type (rate_limit, cancelled)`, async () => {
     assert.equal(await dur(`gen_ai_request_model="fw-${j}-rate-limit",error_type="rate_limit"`), 1);
     assert.equal(await dur(`gen_ai_request_model="fw-${j}-abort-slow",error_type="cancelled"`), 1);
@@ -120,7 +127,7 @@ for (const run of RUNS) {
     // streamed through the client: the client records it when the stream ends, still once
     assert.equal(await dur(`gen_ai_request_model="${j}-via-client-stream"`), 1);
     assert.equal(await q(`sum(gen_ai_client_operation_duration_seconds_count{job="${j}"})`), a.llm.requests.length);
-    assert.equal(a.llm.requests.length, 15);
+    assert.equal(a.llm.requests.length, 17);
   });
 }
 

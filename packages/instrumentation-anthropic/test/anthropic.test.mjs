@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider as BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
@@ -17,7 +17,7 @@ const Anthropic = createRequire(import.meta.url)('@anthropic-ai/sdk').Anthropic;
 // Anthropic SDK 1.x tracing on, with the span processor writing to a second registry
 const spanRegistry = new Registry();
 const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: spanRegistry }), new SimpleSpanProcessor(exporter)] });
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new GenAiSpanMetricsProcessor({ meterProvider: spanRegistry }), new SimpleSpanProcessor({ exporter })] });
 
 let llm;
 let client;

@@ -1,7 +1,7 @@
 /** npm package this instrumentation observes. */
 export const MODULE_NAME = 'ai';
 /**
- * `ai` versions measured zero-code through the `ai:telemetry` tracing channel (7.0.173 is
+ * `ai` versions measured zero-code through the `ai:telemetry` tracing channel (7.0.0 and 7.0.173 are
  * tested). AI SDK 5 and 6 publish no channel: they are measured from their OpenTelemetry
  * spans by `GenAiSpanMetricsProcessor` (6.0.326 is tested), see SPAN_SUPPORTED_VERSIONS.
  */

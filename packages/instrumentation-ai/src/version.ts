@@ -3,7 +3,7 @@ export const MODULE_NAME = 'ai';
 /**
  * `ai` versions measured zero-code through the `ai:telemetry` tracing channel (7.0.0 and 7.0.173 are
  * tested). AI SDK 5 and 6 publish no channel: they are measured from their OpenTelemetry
- * spans by `GenAiSpanMetricsProcessor` (6.0.326 is tested), see SPAN_SUPPORTED_VERSIONS.
+ * spans by `GenAiSpanMetricsProcessor` (6.0.326 and 5.0.277 are tested), see SPAN_SUPPORTED_VERSIONS.
  */
 export const SUPPORTED_VERSIONS = '>=7.0.0 <8';
 /** `ai` versions measured through their OpenTelemetry spans (`GenAiSpanMetricsProcessor`). */

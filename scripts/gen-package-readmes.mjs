@@ -29,6 +29,9 @@ const PAGES = {
   'instrumentation-google-genai': ['google-genai.md'],
   'instrumentation-aws-bedrock': ['bedrock.md'],
   'instrumentation-mcp': ['mcp.md'],
+  'instrumentation-ai': ['frameworks.md'],
+  'instrumentation-langchain': ['frameworks.md'],
+  'instrumentation-openai-agents': ['frameworks.md'],
 };
 let stale = 0;
 for (const dir of readdirSync(join(root, 'packages')).sort()) {

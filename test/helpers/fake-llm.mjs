@@ -228,6 +228,7 @@ export async function startFakeLlm() {
         if (ctl.delay) await sleep(ctl.delay);
         return sendError(res, ctl.status, anthropic);
       }
+      if (ctl.model.startsWith('fw-') && (await frameworkRoute(path, res, body, ctl))) return;
       switch (path) {
         case '/v1/chat/completions':
           return await openaiChat(res, body, ctl);
@@ -270,4 +271,121 @@ export async function startFakeLlm() {
         }),
       ]).then(() => undefined),
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// Frameworks block (issue 14: AI SDK, LangChain, OpenAI Agents SDK). Models whose name
+// starts with `fw-` are answered here, for /v1/responses and /v1/chat/completions:
+//   - usage with cached and reasoning tokens (FW_USAGE);
+//   - tool-call turns: when the request offers function tools and carries no tool result
+//     yet, the answer is one call of a tool (FW_TOOL_INPUT as arguments): the first tool
+//     whose name does not start with `transfer_to_`, or, when the model name contains
+//     `handoff`, the first `transfer_to_*` tool (an Agents SDK handoff). A model name
+//     containing `notool` always answers with text. Once a tool result is in the input,
+//     the answer is text (COMPLETION_CHUNKS).
+// JSON and SSE (stream: true) for both APIs; `slow` / error controls apply as above.
+// ---------------------------------------------------------------------------------------
+export const FW_USAGE = Object.freeze({
+  responses: { input_tokens: 40, output_tokens: 12, total_tokens: 52, input_tokens_details: { cached_tokens: 16 }, output_tokens_details: { reasoning_tokens: 4 } },
+  chat: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39, prompt_tokens_details: { cached_tokens: 8 }, completion_tokens_details: { reasoning_tokens: 3 } },
+});
+export const FW_TOOL_INPUT = Object.freeze({ city: 'Paris' });
+
+function fwToolName(names, model) {
+  if (model.includes('notool') || names.length === 0) return undefined;
+  const handoff = model.includes('handoff');
+  return names.find((n) => (handoff ? n.startsWith('transfer_to_') : !n.startsWith('transfer_to_')));
+}
+
+async function frameworkRoute(path, res, body, ctl) {
+  if (path === '/v1/responses') {
+    await fwResponses(res, body, ctl);
+    return true;
+  }
+  if (path === '/v1/chat/completions') {
+    await fwChat(res, body, ctl);
+    return true;
+  }
+  return false;
+}
+
+async function fwResponses(res, body, ctl) {
+  const model = responseModelFor(ctl.model);
+  const input = Array.isArray(body.input) ? body.input : [];
+  const answered = input.some((i) => i && i.type === 'function_call_output');
+  const names = (Array.isArray(body.tools) ? body.tools : []).filter((t) => t && t.type === 'function' && typeof t.name === 'string').map((t) => t.name);
+  const tool = answered ? undefined : fwToolName(names, ctl.model);
+  const text = COMPLETION_CHUNKS.join('');
+  const args = JSON.stringify(FW_TOOL_INPUT);
+  const call = { type: 'function_call', id: 'fc_fake', call_id: 'call_fake_1', name: tool, arguments: args, status: 'completed' };
+  const message = { type: 'message', id: 'msg_fake', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+  const response = (status, usage, output) => ({ id: 'resp_fake', object: 'response', created_at: 1700000000, status, model, output, usage, error: null, incomplete_details: null, parallel_tool_calls: true, tools: [], tool_choice: 'auto' });
+  if (!body.stream) {
+    if (ctl.delay) await sleep(ctl.delay);
+    return sendJson(res, 200, response('completed', FW_USAGE.responses, [tool ? call : message]));
+  }
+  startSse(res);
+  if (ctl.delay) await sleep(ctl.delay);
+  let seq = 0;
+  const ev = (type, fields) => sse(res, { type, sequence_number: seq++, ...fields }, type);
+  ev('response.created', { response: response('in_progress', null, []) });
+  if (tool) {
+    ev('response.output_item.added', { output_index: 0, item: { ...call, arguments: '', status: 'in_progress' } });
+    for (const part of [args.slice(0, 5), args.slice(5)]) {
+      ev('response.function_call_arguments.delta', { item_id: 'fc_fake', output_index: 0, delta: part });
+      await sleep(5);
+    }
+    ev('response.function_call_arguments.done', { item_id: 'fc_fake', output_index: 0, arguments: args });
+    ev('response.output_item.done', { output_index: 0, item: call });
+  } else {
+    ev('response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } });
+    ev('response.content_part.added', { item_id: 'msg_fake', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+    for (const c of COMPLETION_CHUNKS) {
+      ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta: c, logprobs: [] });
+      await sleep(5);
+    }
+    ev('response.output_text.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, text, logprobs: [] });
+    ev('response.content_part.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+    ev('response.output_item.done', { output_index: 0, item: message });
+  }
+  ev('response.completed', { response: response('completed', FW_USAGE.responses, [tool ? call : message]) });
+  res.end();
+}
+
+async function fwChat(res, body, ctl) {
+  const model = responseModelFor(ctl.model);
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const answered = messages.some((m) => m && m.role === 'tool');
+  const names = (Array.isArray(body.tools) ? body.tools : []).filter((t) => t && t.type === 'function' && t.function && typeof t.function.name === 'string').map((t) => t.function.name);
+  const tool = answered ? undefined : fwToolName(names, ctl.model);
+  const args = JSON.stringify(FW_TOOL_INPUT);
+  const id = 'chatcmpl-fw';
+  const created = 1700000000;
+  const toolCall = { id: 'call_fake_1', type: 'function', function: { name: tool, arguments: args } };
+  if (!body.stream) {
+    if (ctl.delay) await sleep(ctl.delay);
+    const message = tool ? { role: 'assistant', content: null, tool_calls: [toolCall], refusal: null } : { role: 'assistant', content: COMPLETION_CHUNKS.join(''), refusal: null };
+    return sendJson(res, 200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop', logprobs: null }], usage: FW_USAGE.chat });
+  }
+  startSse(res);
+  if (ctl.delay) await sleep(ctl.delay);
+  const chunk = (delta, finish = null) => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], usage: null });
+  if (tool) {
+    sse(res, chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_fake_1', type: 'function', function: { name: tool, arguments: '' } }] }));
+    for (const part of [args.slice(0, 5), args.slice(5)]) {
+      sse(res, chunk({ tool_calls: [{ index: 0, function: { arguments: part } }] }));
+      await sleep(5);
+    }
+    sse(res, chunk({}, 'tool_calls'));
+  } else {
+    sse(res, chunk({ role: 'assistant', content: '' }));
+    for (const c of COMPLETION_CHUNKS) {
+      sse(res, chunk({ content: c }));
+      await sleep(5);
+    }
+    sse(res, chunk({}, 'stop'));
+  }
+  if (body.stream_options?.include_usage) sse(res, { id, object: 'chat.completion.chunk', created, model, choices: [], usage: FW_USAGE.chat });
+  sse(res, '[DONE]');
+  res.end();
 }

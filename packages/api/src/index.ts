@@ -4,4 +4,4 @@ export { CatalogueInstruments, createCatalogueInstrument, validMeasure, compact 
 export type { SyncInstrument } from './instruments';
 export { GEN_AI_USAGE_CHANNEL, publishGenAiUsage, onGenAiUsage } from './usage';
 export type { GenAiUsageEvent } from './usage';
-export { checkSupportedVersion, satisfiesRange } from './supported';
+export { checkSupportedVersion, satisfiesRange, versionInRange } from './supported';

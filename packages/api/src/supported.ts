@@ -10,14 +10,14 @@ import { report } from './diagnostics';
  * version (a manual patch of an object with no package.json) is taken as supported.
  * Never throws.
  */
-export function checkSupportedVersion(moduleName: string, version: string | undefined, range: string): boolean {
+export function checkSupportedVersion(moduleName: string, version: unknown, range: string, consequence = 'it is not instrumented (no metrics from it)'): boolean {
   try {
-    if (version === undefined || valid(version) === null) return true;
+    if (typeof version !== 'string' || valid(version) === null) return true;
     if (satisfies(version, range, { includePrerelease: true })) return true;
     report(
       'AGENTMETER_UNSUPPORTED_VERSION',
       `${moduleName}@${version}`,
-      `${moduleName} ${version} is outside the supported range ${range}; it is not instrumented (no metrics from it). Use a version in the range, or report the version you need.`,
+      `${moduleName} ${version} is outside the supported range ${range}; ${consequence}. Use a version in the range, or report the version you need.`,
     );
     return false;
   } catch {
@@ -33,3 +33,6 @@ export function satisfiesRange(version: string, range: string): boolean {
     return false;
   }
 }
+
+/** Alias of {@link satisfiesRange}. */
+export const versionInRange = satisfiesRange;

@@ -1,4 +1,5 @@
 import { context, createContextKey, trace, type Context } from '@opentelemetry/api';
+import { notifyRecordedGenAiCallStart } from './framework-coverage';
 
 /**
  * "This GenAI call is already recorded by agentmeter" marker.
@@ -56,6 +57,7 @@ export function isInferenceSpanLike(span: unknown): boolean {
  * (a tracing wrapper that patched the same method outside agentmeter's).
  */
 export function runRecordedGenAiCall<T>(fn: () => T): T {
+  notifyRecordedGenAiCallStart();
   const s = state();
   let ctx: Context;
   try {

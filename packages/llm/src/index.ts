@@ -20,3 +20,6 @@ export { observeClientPromise, wrapClientStream } from './client-promise';
 export type { ClientPromiseObserver } from './client-promise';
 export { findClientClass, patchClientPrototypes, unpatchClientPrototypes } from './client-patch';
 export type { ClientMethod, ClientPatchTarget } from './client-patch';
+export { normalizeProviderName, AI_SDK_PROVIDER_NAMES } from './providers';
+export { registerFrameworkCoverageProbe, isFrameworkRecordedCall, onRecordedGenAiCallStart, notifyRecordedGenAiCallStart } from './framework-coverage';
+export { GenAiMetricsTracerProvider, registerGenAiSpanMetrics } from './span-tracer';

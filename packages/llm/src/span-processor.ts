@@ -1,4 +1,4 @@
-import type { Context, MeterProvider } from '@opentelemetry/api';
+import { trace, type Context, type MeterProvider } from '@opentelemetry/api';
 import { report } from '@agentmeter/api';
 import {
   ATTR_ERROR_TYPE,
@@ -9,8 +9,10 @@ import {
   ERROR_TYPE_VALUES,
   GEN_AI_OPERATION_NAME_VALUES,
 } from '@agentmeter/semconv';
-import { isRecordedGenAiCall, spanEnclosedRecordedCall } from './coverage';
+import { isInferenceSpanLike, isRecordedGenAiCall, spanEnclosedRecordedCall } from './coverage';
 import { classifyError } from './errors';
+import { isFrameworkRecordedCall } from './framework-coverage';
+import { normalizeProviderName } from './providers';
 import { LlmRecorder, getDefaultLlmRecorder } from './record';
 import {
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
@@ -77,6 +79,8 @@ const INFERENCE = new Set<string>([
   GEN_AI_OPERATION_NAME_VALUES.SPEECH_TO_TEXT,
 ]);
 const SPAN_STATUS_ERROR = 2;
+/** Vercel AI SDK 5/6 embedding spans (they carry `ai.*` attributes only). */
+const AI_SDK_EMBED_OPERATIONS = new Set(['ai.embed.doEmbed', 'ai.embedMany.doEmbed']);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -87,8 +91,23 @@ function hrSeconds(t: HrTimeLike | undefined): number | undefined {
 }
 
 /**
+ * An inference span started inside another inference span (the Vercel AI SDK's
+ * `embeddings` operation span around its model call span) is the same call: the enclosing
+ * one is skipped.
+ */
+function skipEnclosingInferenceSpan(skipped: WeakSet<object>, span: object, parentContext: Context): void {
+  try {
+    const parent = parentContext ? trace.getSpan(parentContext) : undefined;
+    if (parent && isInferenceSpanLike(parent) && isInferenceSpanLike(span)) skipped.add(parent);
+  } catch {
+    // never break span processing
+  }
+}
+
+/**
  * A SpanProcessor that derives agentmeter's GenAI metrics (inference / embeddings /
- * operation duration, token usage incl. cache and reasoning tokens, time to first chunk, error.type, and one usage event for cost) from spans that
+ * operation duration, token usage incl. cache and reasoning tokens, time to first chunk,
+ * error.type, and one usage event for cost) from spans that
  * carry GenAI attributes: the Anthropic SDK 1.x built-in tracing, the Vercel AI SDK's
  * `doGenerate`/`doStream` spans, OpenLLMetry and OpenInference instrumentations.
  *
@@ -110,7 +129,8 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
   }
 
   onStart(span: object, parentContext: Context): void {
-    if (isRecordedGenAiCall(parentContext)) this.skipped.add(span);
+    if (isRecordedGenAiCall(parentContext) || isFrameworkRecordedCall()) this.skipped.add(span);
+    else skipEnclosingInferenceSpan(this.skipped, span, parentContext);
   }
 
   onEnd(span: ReadableSpanLike): void {
@@ -130,7 +150,9 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
     const requestModel = str(a[ATTR_GEN_AI_REQUEST_MODEL]) ?? str(a[ATTR_OPENINFERENCE_LLM_MODEL_NAME]);
     const provider = str(a[ATTR_GEN_AI_PROVIDER_NAME]) ?? str(a[ATTR_GEN_AI_SYSTEM]) ?? str(a[ATTR_OPENINFERENCE_LLM_PROVIDER]) ?? str(a[ATTR_OPENINFERENCE_LLM_SYSTEM]);
     let operation: string;
-    if (op !== undefined) {
+    const aiSdkEmbed = op === undefined && AI_SDK_EMBED_OPERATIONS.has(str(a['ai.operationId']) ?? '');
+    if (aiSdkEmbed) operation = GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS;
+    else if (op !== undefined) {
       if (!INFERENCE.has(op)) return; // agents, tools: not inference calls
       operation = op;
     } else if (oiKind !== undefined) {
@@ -147,20 +169,20 @@ export class GenAiSpanMetricsProcessor implements SpanProcessorLike {
     const duration = hrSeconds(span.duration) ?? (start !== undefined && end !== undefined ? end - start : undefined);
     const errorAttr = str(a[ATTR_ERROR_TYPE]);
     const error = errorAttr !== undefined ? classifyError(errorAttr) : span.status?.code === SPAN_STATUS_ERROR ? ERROR_TYPE_VALUES.OTHER : undefined;
-    const msToFirstChunk = num(a['ai.response.msToFirstChunk']);
-    const ttft = num(a[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]) ?? (msToFirstChunk !== undefined ? msToFirstChunk / 1000 : undefined);
+    const msToFirstChunk = num(a['ai.response.msToFirstChunk']) ?? num(a['ai.stream.msToFirstChunk']);
+    const ttft = num(a[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]) ?? num(a['gen_ai.client.operation.time_to_first_chunk']) ?? (msToFirstChunk !== undefined ? msToFirstChunk / 1000 : undefined);
 
     this.recorder.record({
       operation,
-      provider: provider ?? '_OTHER',
-      requestModel,
+      provider: normalizeProviderName(aiSdkEmbed ? str(a['ai.model.provider']) : provider),
+      requestModel: aiSdkEmbed ? str(a['ai.model.id']) : requestModel,
       responseModel: str(a[ATTR_GEN_AI_RESPONSE_MODEL]),
       durationSeconds: duration,
-      inputTokens: num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_PROMPT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT]),
+      inputTokens: num(a[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_PROMPT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT]) ?? (aiSdkEmbed ? num(a['ai.usage.tokens']) : undefined),
       outputTokens: num(a[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_COMPLETION_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION]),
-      cacheReadTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ]) ?? num(a['ai.usage.cachedInputTokens']),
-      cacheWriteTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_WRITE]),
-      reasoningTokens: num(a[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING]) ?? num(a['ai.usage.reasoningTokens']),
+      cacheReadTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_READ]) ?? num(a['ai.usage.inputTokenDetails.cacheReadTokens']) ?? num(a['ai.usage.cachedInputTokens']),
+      cacheWriteTokens: num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS]) ?? num(a[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS_ANTHROPIC]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_PROMPT_CACHE_WRITE]) ?? num(a['ai.usage.inputTokenDetails.cacheWriteTokens']),
+      reasoningTokens: num(a[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]) ?? num(a[ATTR_OPENINFERENCE_TOKEN_COUNT_COMPLETION_REASONING]) ?? num(a['ai.usage.outputTokenDetails.reasoningTokens']) ?? num(a['ai.usage.reasoningTokens']),
       timeToFirstChunkSeconds: ttft,
       error,
     });

@@ -41,6 +41,9 @@ export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   bedrock: base('bedrock', () => require('@agentmeter/instrumentation-aws-bedrock').BedrockInstrumentation),
   mcp: base('mcp', () => require('@agentmeter/instrumentation-mcp').McpInstrumentation),
   runtime: base('runtime', () => require('@agentmeter/instrumentation-runtime').RuntimeInstrumentation),
+  ai: base('ai', () => require('@agentmeter/instrumentation-ai').AiSdkInstrumentation),
+  langchain: base('langchain', () => require('@agentmeter/instrumentation-langchain').LangChainInstrumentation),
+  'openai-agents': base('openai-agents', () => require('@agentmeter/instrumentation-openai-agents').OpenAIAgentsInstrumentation),
 };
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */

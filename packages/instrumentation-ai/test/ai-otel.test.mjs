@@ -12,6 +12,9 @@ import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
 import { AiSdkInstrumentation } from '@agentmeter/instrumentation-ai';
 import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+// This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
+import { setGenAiMetrics as __pinGenAiMetrics } from '@agentmeter/llm';
+__pinGenAiMetrics('legacy');
 
 setDiagnosticWarnings(false);
 const registry = new Registry();

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import * as dc from 'node:diagnostics_channel';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { AiSdkInstrumentation } from '@agentmeter/instrumentation-ai';
+// This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
+import { setGenAiMetrics as __pinGenAiMetrics } from '@agentmeter/llm';
+__pinGenAiMetrics('legacy');
 
 const registry = new Registry();
 const inst = new AiSdkInstrumentation({ meterProvider: registry });

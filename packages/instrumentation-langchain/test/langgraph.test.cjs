@@ -2,6 +2,8 @@
 // before LangChain is required, as the preload does).
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+// This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
+require('@agentmeter/llm').setGenAiMetrics('legacy');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 const { setDiagnosticWarnings } = require('@agentmeter/api');
 const { OpenAIInstrumentation } = require('@agentmeter/instrumentation-openai');

@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { LangChainInstrumentation } from '@agentmeter/instrumentation-langchain';
+// This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
+import { setGenAiMetrics as __pinGenAiMetrics } from '@agentmeter/llm';
+__pinGenAiMetrics('legacy');
 
 const warnings = [];
 process.on('warning', (w) => warnings.push(w));

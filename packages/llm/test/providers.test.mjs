@@ -56,8 +56,8 @@ test('registerGenAiSpanMetrics: spans of a library become metrics; a second regi
   failed.setStatus({ code: 2 });
   failed.end();
   const out = await serializeAsync(registry);
-  assert.match(out, /^gen_ai_client_token_usage_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="m1",gen_ai_token_type="input"\} 7$/m);
-  assert.match(out, /^gen_ai_client_operation_duration_seconds_count\{error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="m2"\} 1$/m);
+  assert.match(out, /^gen_ai_client_inference_usage_input_tokens_total\{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="m1",gen_ai_token_modality="text"\} 7$/m);
+  assert.match(out, /^gen_ai_client_inference_duration_seconds_count\{error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="m2"\} 1$/m);
   const seen = [];
   const onDiag = (d) => seen.push(d.code);
   dc.subscribe(DIAGNOSTIC_CHANNEL, onDiag);

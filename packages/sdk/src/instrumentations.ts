@@ -38,6 +38,10 @@ export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
   anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
   runtime: base('runtime', () => require('@agentmeter/instrumentation-runtime').RuntimeInstrumentation),
+  // http.route for frameworks (recorded by the `http` server metrics)
+  express: base('express', () => require('@agentmeter/instrumentation-express').ExpressInstrumentation),
+  fastify: base('fastify', () => require('@agentmeter/instrumentation-fastify').FastifyInstrumentation),
+  koa: base('koa', () => require('@agentmeter/instrumentation-koa').KoaInstrumentation),
 };
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */

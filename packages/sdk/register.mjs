@@ -11,7 +11,7 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const KEY = Symbol.for('agentmeter.sdk.esm-hook');
-const include = ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk'];
+const include = ['pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk', 'hono'];
 if (!globalThis[KEY] && !/^(0|false|no|off)$/i.test(process.env.AGENTMETER_ENABLED ?? '')) {
   globalThis[KEY] = true;
   const iitm = require.resolve('import-in-the-middle/package.json', {

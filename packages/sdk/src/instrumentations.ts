@@ -42,6 +42,7 @@ export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   express: base('express', () => require('@agentmeter/instrumentation-express').ExpressInstrumentation),
   fastify: base('fastify', () => require('@agentmeter/instrumentation-fastify').FastifyInstrumentation),
   koa: base('koa', () => require('@agentmeter/instrumentation-koa').KoaInstrumentation),
+  hono: base('hono', () => require('@agentmeter/instrumentation-hono').HonoInstrumentation),
 };
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */

@@ -39,3 +39,13 @@ void prom;
 report('CODE', 'key', 'message');
 const off: () => void = onGenAiUsage((e: GenAiUsageEvent) => void e.inputTokens);
 off();
+
+// setHttpRoute (issue 13): a request object and a template string
+import { setHttpRoute, getHttpRoute } from '@agentmeter/sdk';
+import type { IncomingMessage } from 'node:http';
+declare const incoming: IncomingMessage;
+setHttpRoute(incoming, '/users/:id');
+const routeNow: string | undefined = getHttpRoute(incoming);
+void routeNow;
+// @ts-expect-error the template is a string
+setHttpRoute(incoming, 42);

@@ -56,7 +56,8 @@ export function setHttpRoute(req: unknown, template: string): void {
   try {
     const why = invalidHttpRoute(template);
     if (why !== undefined) {
-      report('AGENTMETER_HTTP_ROUTE_INVALID', typeof template === 'string' ? template.slice(0, 64) : typeof template, `setHttpRoute: ${why}`);
+      // one diagnostic per kind of mistake, not per request or per distinct bad value
+      report('AGENTMETER_HTTP_ROUTE_INVALID', why.includes('raw path') ? 'raw-path' : why.slice(0, 24), `setHttpRoute: ${why} (this is reported once; later refusals are silent)`);
       return;
     }
     const target = nodeRequest(req);

@@ -53,3 +53,27 @@ for (const [mode, args] of Object.entries(modes)) {
     }
   });
 }
+
+test('the series cap holds for http.route: 500 distinct templates under a limit of 50 series', async () => {
+  const { runNode } = await import('../helpers/proc.mjs');
+  const script = `
+    import http from 'node:http';
+    import { start, setHttpRoute } from '@agentmeter/sdk';
+    const am = start({ metricsServer: false, instrumentations: ['http'], cardinalityLimits: { 'http.server.request.duration': 50 } });
+    const words = (i) => i.toString(26).split('').map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+    const server = http.createServer((req, res) => { setHttpRoute(req, '/t/' + words(Number(req.url.slice(1))) + '/:id'); res.end(); });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    for (let i = 0; i < 500; i++) await (await fetch('http://127.0.0.1:' + server.address().port + '/' + i)).text();
+    const lines = (await am.metrics()).split('\\n').filter((l) => l.startsWith('http_server_request_duration_seconds_count{'));
+    console.log(JSON.stringify({ series: lines.length, overflow: lines.filter((l) => l.includes('otel_metric_overflow="true"')).map((l) => Number(l.split(' ').pop())), total: lines.reduce((a, l) => a + Number(l.split(' ').pop()), 0) }));
+    server.close();
+    await am.shutdown();
+  `;
+  const r = await runNode(['--input-type=module', '-e', script], { env: { NODE_NO_WARNINGS: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  assert.equal(out.series, 50);
+  assert.equal(out.total, 500);
+  assert.equal(out.overflow.length, 1);
+  assert.equal(out.overflow[0], 500 - 49);
+});

@@ -19,3 +19,24 @@ for (const framework of ['express', 'fastify']) {
     }
   });
 }
+
+for (const framework of ['express', 'fastify']) {
+  test(`http-otel: ${framework} route templates reach OpenTelemetry's instrumentation-http as http.route`, async () => {
+    const { app, port, metricsPort } = await startApp({ framework, esm: false, env: { AGENTMETER_INSTRUMENTATIONS: `http-otel,undici,${framework}` } });
+    try {
+      await sendRouted(port);
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const count = (route) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('http_server_request_duration_seconds_count{') && l.includes(`http_route="${route}"`))
+          .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+      assert.equal(count('/health'), 3, text);
+      assert.equal(count('/users/:id'), 5);
+      assert.equal(count('/api/orgs/:orgId/items/:itemId'), 4);
+      assert.equal(count('/fail/:id'), 2);
+    } finally {
+      await app.stop();
+    }
+  });
+}

@@ -9,6 +9,14 @@ import { report } from './diagnostics';
  */
 export const HTTP_ROUTE: unique symbol = Symbol.for('agentmeter.http.route') as never;
 
+/**
+ * Store a (trusted) template for `req`, a Node request: what framework instrumentations
+ * call on their hot path (no validation; setHttpRoute validates first).
+ */
+export function storeHttpRoute(req: object, template: string): void {
+  (req as Record<symbol, unknown>)[HTTP_ROUTE] = template;
+}
+
 /** Longest template accepted by setHttpRoute. */
 export const MAX_HTTP_ROUTE_LENGTH = 256;
 
@@ -65,7 +73,7 @@ export function setHttpRoute(req: unknown, template: string): void {
       report('AGENTMETER_HTTP_ROUTE_INVALID', 'request', `setHttpRoute: expected a request object (Node, Express, Fastify, Koa or Hono), got ${req === null ? 'null' : typeof req}`);
       return;
     }
-    (target as Record<symbol, unknown>)[HTTP_ROUTE] = template;
+    storeHttpRoute(target, template);
   } catch (e) {
     report('AGENTMETER_HTTP_ROUTE_INVALID', 'failed', `setHttpRoute failed: ${(e as Error)?.message ?? String(e)}`);
   }

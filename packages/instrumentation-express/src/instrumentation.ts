@@ -1,5 +1,5 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import { checkSupportedVersion, HTTP_ROUTE, report } from '@agentmeter/api';
+import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_EXPRESS_VERSIONS, SUPPORTED_ROUTER_VERSIONS, type ExpressInstrumentationConfig } from './types';
 import { kBase, kMount, kOriginal, kPatched, type ExpressRequest, type Handle, type Layer, type RouterProto } from './internal-types';
@@ -37,7 +37,7 @@ function wrapRouteHandle(original: Handle, path: unknown): Handle {
   const join = joiner(templateOf(path), true);
   const handle: Handle = function agentmeterRoute(this: unknown, req, res, next) {
     try {
-      req[HTTP_ROUTE] = join(req[kBase]);
+      storeHttpRoute(req, join(req[kBase]));
     } catch {
       // never break the app
     }

@@ -1,6 +1,6 @@
 import * as dc from 'node:diagnostics_channel';
 import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { checkSupportedVersion, HTTP_ROUTE, report } from '@agentmeter/api';
+import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_FASTIFY_VERSIONS, type FastifyInstrumentationConfig } from './types';
 import { INITIALIZATION_CHANNEL, kHooked, type Done, type FastifyInstance, type Hook, type RouteOptions } from './internal-types';
@@ -9,7 +9,7 @@ import { INITIALIZATION_CHANNEL, kHooked, type Done, type FastifyInstance, type 
 function routeHook(template: string): Hook {
   return function agentmeterRoute(request, _reply, done: Done) {
     try {
-      request.raw[HTTP_ROUTE] = template;
+      storeHttpRoute(request.raw, template);
     } catch {
       // never break the app
     }

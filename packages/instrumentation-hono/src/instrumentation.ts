@@ -1,5 +1,5 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { checkSupportedVersion, HTTP_ROUTE, report } from '@agentmeter/api';
+import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_HONO_VERSIONS, type HonoInstrumentationConfig } from './types';
 import { kWrapped, type HonoClass, type HonoContext, type HonoHandler, type HonoModule, type HonoRouter, type RouteEntry } from './internal-types';
@@ -9,7 +9,7 @@ function wrapHandler(handler: HonoHandler, template: string): HonoHandler {
   return function agentmeterRoute(this: unknown, c, next) {
     try {
       const incoming = c?.env?.incoming;
-      if (incoming !== undefined && incoming !== null) incoming[HTTP_ROUTE] = template;
+      if (incoming !== undefined && incoming !== null) storeHttpRoute(incoming, template);
     } catch {
       // never break the app
     }

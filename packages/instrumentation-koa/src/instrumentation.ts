@@ -1,5 +1,5 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import { checkSupportedVersion, HTTP_ROUTE, report } from '@agentmeter/api';
+import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_KOA_ROUTER_VERSIONS, SUPPORTED_KOA_VERSIONS, type KoaInstrumentationConfig } from './types';
 import { kMatched, kPatched, MATCHED_ROUTE, type KoaContext, type KoaContextProto } from './internal-types';
@@ -12,7 +12,7 @@ function setMatched(this: KoaContext, value: unknown): void {
   this[kMatched] = value;
   try {
     const req = this.req;
-    if (req !== undefined && req !== null && typeof value === 'string' && value.length > 0) req[HTTP_ROUTE] = value;
+    if (req !== undefined && req !== null && typeof value === 'string' && value.length > 0) storeHttpRoute(req, value);
   } catch {
     // never break the app
   }

@@ -33,7 +33,8 @@ function base(name: InstrumentationName, load: () => new (config?: object) => In
  */
 export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   pg: (provider) => ({ name: 'pg', ...require('./pg').enablePgInstrumentation(provider) }),
-  'http-otel': base('http-otel', () => require('@opentelemetry/instrumentation-http').HttpInstrumentation),
+  // framework route templates reach instrumentation-http's metrics as http.route too
+  'http-otel': base('http-otel', () => require('./http-otel-route').withHttpRoute(require('@opentelemetry/instrumentation-http').HttpInstrumentation)),
   ws: base('ws', () => require('@agentmeter/instrumentation-ws').WsInstrumentation),
   openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
   anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),

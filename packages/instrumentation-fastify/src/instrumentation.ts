@@ -3,28 +3,38 @@ import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@
 import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_FASTIFY_VERSIONS, type FastifyInstrumentationConfig } from './types';
-import { INITIALIZATION_CHANNEL, kHooked, type Done, type FastifyInstance, type Hook, type RouteOptions } from './internal-types';
+import { INITIALIZATION_CHANNEL, kHooked, type Done, type FastifyInstance, type FastifyRequest } from './internal-types';
 
-/** One onRequest hook per route, closing over its template: no per-request lookups. */
-function routeHook(template: string): Hook {
-  return function agentmeterRoute(request, _reply, done: Done) {
-    try {
-      storeHttpRoute(request.raw, template);
-    } catch {
-      // never break the app
-    }
-    done();
-  };
+/** Fastify's own (non-registered) symbol for a request's route context, found once per Fastify copy. */
+let contextSymbol: symbol | null | undefined;
+
+/** The matched route's template: the route context's `config.url` (what `request.routeOptions.url` returns, without building that object). */
+function routeUrl(request: FastifyRequest): unknown {
+  if (contextSymbol === undefined) contextSymbol = Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
+  const ctx = contextSymbol === null ? undefined : (request[contextSymbol] as { config?: { url?: unknown } } | undefined);
+  return ctx !== undefined ? ctx.config?.url : request.routeOptions?.url;
+}
+
+/** The first onRequest hook of every route (added on the root instance as it is created): stores the template. */
+function onRequest(request: FastifyRequest, _reply: unknown, done: Done): void {
+  try {
+    const url = routeUrl(request);
+    // Fastify's 404 handler has no url: requests that match no route carry no http.route
+    if (typeof url === 'string' && url.length > 0) storeHttpRoute(request.raw, url);
+  } catch {
+    // never break the app
+  }
+  done();
 }
 
 /**
  * `http.route` for Fastify 5 without patching: Fastify publishes every new instance on
  * its `fastify.initialization` diagnostics channel; this instrumentation adds an
- * `onRoute` hook there, which gives every route (including those of plugins, prefixes
- * and NestJS's Fastify platform) a first `onRequest` hook storing the route's template
- * (`routeOptions.url`, e.g. `/api/users/:id`) on the request. The HTTP server metrics
- * record it as `http.route`. Requests that match no route (Fastify's 404 handler) carry
- * none; requests rejected by a later hook (auth, validation) keep it.
+ * `onRequest` hook to it there, before any plugin or route exists, so it runs first for
+ * every route (plugins, prefixes, NestJS's Fastify platform) and stores the matched
+ * route's template (`routeOptions.url`, e.g. `/api/users/:id`) on the request. The HTTP
+ * server metrics record it as `http.route`. Requests that match no route (Fastify's 404
+ * handler) carry none; requests rejected by a later hook (auth, validation) keep it.
  */
 export class FastifyInstrumentation extends InstrumentationBase<FastifyInstrumentationConfig> {
   private _subscribed = false;
@@ -54,7 +64,7 @@ export class FastifyInstrumentation extends InstrumentationBase<FastifyInstrumen
     this._subscribed = false;
   }
 
-  /** Add the route hook to an instance created before the instrumentation was enabled (its later routes get http.route). */
+  /** Add the route hook to an instance created before the instrumentation was enabled (call it before registering plugins and routes). */
   instrumentInstance(fastify: unknown): void {
     this._onInit({ fastify });
   }
@@ -68,22 +78,10 @@ export class FastifyInstrumentation extends InstrumentationBase<FastifyInstrumen
       }
       if (fastify[kHooked]) return;
       checkSupportedVersion('fastify', fastify.version, SUPPORTED_FASTIFY_VERSIONS);
-      fastify.addHook('onRoute', onRoute);
+      fastify.addHook('onRequest', onRequest);
       Object.defineProperty(fastify, kHooked, { value: true, configurable: true, enumerable: false });
     } catch (e) {
       report('AGENTMETER_PATCH_FAILED', 'fastify', `fastify: could not add the route hook (${(e as Error)?.message ?? String(e)}); http.route for Fastify is off`);
     }
   };
-}
-
-function onRoute(routeOptions: RouteOptions): void {
-  try {
-    const url = routeOptions.url;
-    if (typeof url !== 'string' || url.length === 0) return;
-    const hook = routeHook(url);
-    const existing = routeOptions.onRequest;
-    routeOptions.onRequest = existing === undefined || existing === null ? [hook] : Array.isArray(existing) ? [hook, ...existing] : [hook, existing];
-  } catch (e) {
-    report('AGENTMETER_INSTRUMENTATION_FAILED', 'fastify-route', `fastify: could not track a route: ${(e as Error)?.message ?? String(e)}`);
-  }
 }

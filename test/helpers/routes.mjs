@@ -1,7 +1,7 @@
 // Per-route HTTP metrics end to end (issue 13): real framework apps under the agentmeter
 // preload (CommonJS --require and ES module --import), real requests, a real Prometheus.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNode } from './proc.mjs';
@@ -22,7 +22,8 @@ export const EXPECTED = {
  * Make `node_modules/<name>` resolve to an aliased copy of a package (`express-4.17`
  * installed as `npm:express@4.17.0`) under its real name, so instrumentations that
  * hook by module name see it: a symlink in a directory inside the repo (dependencies
- * still resolve from the root node_modules), used with --preserve-symlinks.
+ * still resolve from the root node_modules), used with --preserve-symlinks; ES module
+ * apps import it through `load.mjs` next to it, by its bare name.
  * Returns the module path to load, and a cleanup function.
  */
 export function aliasAs(alias, name) {
@@ -31,6 +32,8 @@ export function aliasAs(alias, name) {
   const link = join(dir, name);
   rmSync(link, { force: true, recursive: true });
   symlinkSync(relative(dirname(link), join(root, 'node_modules', alias)), link);
+  // an ES module that imports the copy by its bare name (so the --import hook sees 'hono', not a file URL)
+  writeFileSync(join(fixtures, '.matrix', alias, 'load.mjs'), `export * from '${name}';\nimport * as ns from '${name}';\nexport default ns.default;\n`);
   return { path: link, cleanup: () => rmSync(join(fixtures, '.matrix', alias), { recursive: true, force: true }) };
 }
 

@@ -100,7 +100,12 @@ export class HonoInstrumentation extends InstrumentationBase<HonoInstrumentation
         }
       };
       Object.defineProperty(Hono, kWrapped, { value: Base, configurable: true, enumerable: false });
-      m.Hono = Hono as unknown as HonoModule['Hono'];
+      try {
+        m.Hono = Hono as unknown as HonoModule['Hono'];
+      } catch {
+        // a bundler's getter-only export (hono 4.0's CommonJS build): replaced below
+      }
+      if (m.Hono !== (Hono as unknown)) return withExport(exports, 'Hono', Hono);
     } catch (e) {
       report('AGENTMETER_PATCH_FAILED', 'hono', `hono: patching failed (${(e as Error)?.message ?? String(e)}); http.route for Hono is off`);
     }
@@ -116,4 +121,16 @@ export class HonoInstrumentation extends InstrumentationBase<HonoInstrumentation
     }
     return exports;
   }
+}
+
+/** A copy of a CommonJS exports object with one export replaced (when the original's is a getter only). */
+function withExport<T>(exports: T, name: string, value: unknown): T {
+  const copy = Object.create(Object.getPrototypeOf(exports)) as Record<string | symbol, unknown>;
+  const descriptors = Object.getOwnPropertyDescriptors(exports);
+  for (const key of Reflect.ownKeys(descriptors)) {
+    if (key === name) continue;
+    Object.defineProperty(copy, key, descriptors[key as string] as PropertyDescriptor);
+  }
+  Object.defineProperty(copy, name, { value, enumerable: true, configurable: true, writable: true });
+  return copy as T;
 }

@@ -43,7 +43,20 @@ function wrapRouteHandle(original: Handle, path: unknown): Handle {
     }
     return original.call(this, req, res, next);
   };
-  (handle as unknown as Record<symbol, unknown>)[kOriginal] = original;
+  return keepShape(handle, original);
+}
+
+/**
+ * What reads a layer's handle still finds the original's properties through the wrapper
+ * (a router's `stack`, as route-listing tools use it).
+ */
+function keepShape(handle: Handle, original: Handle): Handle {
+  try {
+    Object.setPrototypeOf(handle, original);
+    (handle as unknown as Record<symbol, unknown>)[kOriginal] = original;
+  } catch {
+    // a frozen handle: the wrapper works without
+  }
   return handle;
 }
 
@@ -58,8 +71,7 @@ function wrapMountHandle(original: Handle, template: string): Handle {
       return next.apply(this, arguments as unknown as unknown[]);
     });
   };
-  (handle as unknown as Record<symbol, unknown>)[kOriginal] = original;
-  return handle;
+  return keepShape(handle, original);
 }
 
 /**

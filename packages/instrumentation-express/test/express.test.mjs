@@ -63,3 +63,17 @@ test('arrays, regular expressions, route(), sub-apps, trailing-slash mounts, "/"
     '404 (none)': 2,
   });
 });
+
+test('wrapped layers keep the shape route-listing tools read (a mounted router\'s stack)', () => {
+  const app = express();
+  const api = express.Router();
+  api.get('/items/:id', (req, res) => res.send('x'));
+  app.use('/api', api);
+  const sub = express();
+  app.use('/sub', sub);
+  const stack = app.router?.stack ?? app._router.stack;
+  const apiLayer = stack.find((l) => l.handle.stack === api.stack);
+  assert.ok(apiLayer, 'the /api layer still exposes the router stack');
+  assert.equal(apiLayer.handle.stack[0].route.path, '/items/:id');
+  assert.ok(stack.some((l) => l.handle.length === 3 && typeof l.handle.stack === 'object'));
+});

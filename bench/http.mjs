@@ -3,7 +3,13 @@
 // diagnostics_channel incl. active requests, runtime metrics, metrics server on a free port)
 // vs a prom-client histogram per request vs OpenTelemetry instrumentation-http (metrics only).
 // Load: autocannon in this process (a second process) on 127.0.0.1, bounded in time.
-//   node bench/http.mjs [--small]
+// --frameworks (or BENCH_HTTP_FRAMEWORKS=1): hello-world Express and Fastify apps instead
+// (GET /hello/:name), each plain vs the agentmeter preload (http.route recorded) vs the
+// same preload without the framework's route instrumentation (the route lookup's cost)
+// vs OpenTelemetry's instrumentation-express + instrumentation-http (Express) or
+// instrumentation-http (Fastify) vs a prom-client middleware (express-prom-bundle; a
+// prom-client onResponse hook for Fastify).
+//   node bench/http.mjs [--small] [--frameworks]
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -13,6 +19,9 @@ import { SMALL, fmt, header, median, pick, ratio, result, table, sleep } from '.
 
 const SERVER = fileURLToPath(new URL('./lib/http-server.cjs', import.meta.url));
 const OTEL_PRELOAD = fileURLToPath(new URL('./lib/otel-http-preload.cjs', import.meta.url));
+const FRAMEWORK_SERVER = fileURLToPath(new URL('./lib/http-framework-server.cjs', import.meta.url));
+const OTEL_EXPRESS_PRELOAD = fileURLToPath(new URL('./lib/otel-express-preload.cjs', import.meta.url));
+const FRAMEWORKS = process.argv.includes('--frameworks') || process.env.BENCH_HTTP_FRAMEWORKS === '1';
 const DURATION = pick(4, 0.5); // seconds measured per run
 const WARMUP = pick(1.5, 0.25);
 const ROUNDS = pick(5, 1);
@@ -54,17 +63,36 @@ if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
   delete MODES['OTel instrumentation-http (metrics only)'];
 }
 
+// frameworks: every mode names its server, URL path and baseline (the plain framework)
+if (FRAMEWORKS) {
+  for (const k of Object.keys(MODES)) delete MODES[k];
+  const am = { AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http' };
+  // BENCH_HTTP_FRAMEWORK=express|fastify: only that one
+  for (const fw of ['express', 'fastify'].filter((f) => !process.env.BENCH_HTTP_FRAMEWORK || f === process.env.BENCH_HTTP_FRAMEWORK)) {
+    const m = (env, execArgv = []) => ({ env: { BENCH_FRAMEWORK: fw, ...env }, execArgv, server: FRAMEWORK_SERVER, path: '/hello/world', baseline: `${fw} plain` });
+    MODES[`${fw} plain`] = m({ BENCH_MODE: 'none' });
+    MODES[`${fw} + agentmeter (http.route)`] = m({ BENCH_MODE: 'agentmeter', ...am }, ['--require', '@agentmeter/sdk/register']);
+    // every default instrumentation but the framework's: no route lookup, the rest identical
+    MODES[`${fw} + agentmeter without ${fw} instrumentation`] = m(
+      { BENCH_MODE: 'agentmeter', BENCH_NO_VERIFY: '1', ...am, AGENTMETER_INSTRUMENTATIONS: ['http', 'undici', 'pg', 'runtime', 'ws', 'openai', 'anthropic', 'express', 'fastify', 'koa', 'hono'].filter((n) => n !== fw).join(',') },
+      ['--require', '@agentmeter/sdk/register'],
+    );
+    MODES[fw === 'express' ? 'express + OTel instrumentation-express + instrumentation-http' : 'fastify + OTel instrumentation-http'] = m({ BENCH_MODE: 'otel' }, ['--require', fw === 'express' ? OTEL_EXPRESS_PRELOAD : OTEL_PRELOAD]);
+    MODES[fw === 'express' ? 'express + express-prom-bundle' : 'fastify + prom-client onResponse hook'] = m({ BENCH_MODE: 'prom' });
+  }
+}
+
 header('HTTP', `hello-world node:http server in a child process; autocannon from this process, ${CONNECTIONS} connections at a fixed ${RATE} requests/s, ${DURATION} s measured after ${WARMUP} s warm-up; server CPU (user+system, process.cpuUsage) per request${PIN ? ' (server pinned to CPU 1, load to CPU 0)' : ''}; median of ${ROUNDS} interleaved rounds.`);
 
 async function runOnce(name, mode) {
   const opts = { env: { ...process.env, ...mode.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
   const child = PIN
-    ? spawn('taskset', ['-c', '1', process.execPath, ...mode.execArgv, SERVER], opts)
-    : fork(SERVER, [], { ...opts, execArgv: mode.execArgv });
+    ? spawn('taskset', ['-c', '1', process.execPath, ...mode.execArgv, mode.server ?? SERVER], opts)
+    : fork(mode.server ?? SERVER, [], { ...opts, execArgv: mode.execArgv });
   const exited = once(child, 'exit');
   try {
     const [{ port }] = await Promise.race([once(child, 'message'), exited.then(([c]) => Promise.reject(new Error(`${name} server exited ${c}`)))]);
-    const url = `http://127.0.0.1:${port}/`;
+    const url = `http://127.0.0.1:${port}${mode.path ?? '/'}`;
     await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
     child.send('start');
     await sleep(20);
@@ -90,9 +118,9 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-/** Min-max over rounds of this mode's CPU/unit divided by the same round's uninstrumented one. */
-function roundRange(rs) {
-  const r = rs.map((x, i) => x.usPerReq / res.uninstrumented[i].usPerReq);
+/** Min-max over rounds of this mode's CPU/unit divided by the same round's baseline (uninstrumented, or the plain framework). */
+function roundRange(rs, baseline = 'uninstrumented') {
+  const r = rs.map((x, i) => x.usPerReq / res[baseline][i].usPerReq);
   return Math.min(...r).toFixed(2) + '-' + Math.max(...r).toFixed(2) + 'x';
 }
 const med = {};
@@ -102,8 +130,22 @@ for (const [name, rs] of Object.entries(res)) {
     rps: median(rs.map((x) => x.rps)),
     p99: median(rs.map((x) => x.p99)),
     recorded: rs.at(-1).recorded,
-    range: roundRange(rs),
+    range: roundRange(rs, MODES[name].baseline),
   };
+}
+if (FRAMEWORKS) {
+  table(
+    'Server CPU per request, hello-world frameworks (ratios against the plain framework)',
+    ['server', 'CPU µs/request (median)', 'vs plain framework', 'per-round ratio range', 'requests/s', 'p99 latency ms', 'recorded with a route (last run)'],
+    Object.entries(med).map(([k, v]) => [k, fmt(v.usPerReq, 2), ratio(v.usPerReq, med[MODES[k].baseline].usPerReq), v.range, fmt(v.rps, 0), fmt(v.p99, 0), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
+  );
+  const goals = ['express', 'fastify'].filter((fw) => med[`${fw} plain`]).map((fw) => {
+    const withRoute = med[`${fw} + agentmeter (http.route)`].usPerReq;
+    const without = med[`${fw} + agentmeter without ${fw} instrumentation`].usPerReq;
+    return { goal: `13.6 ${fw}: route lookup CPU per request (agentmeter with vs without the ${fw} instrumentation)`, measured: `${fmt(withRoute, 2)} µs vs ${fmt(without, 2)} µs (${ratio(withRoute, without)})`, target: 'no measurable difference', met: withRoute <= 1.05 * without };
+  });
+  result('http-frameworks', { values: med, goals });
+  process.exit(0);
 }
 const base = med.uninstrumented.usPerReq;
 table(

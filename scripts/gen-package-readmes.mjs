@@ -30,6 +30,10 @@ const PAGES = {
   'instrumentation-aws-bedrock': ['bedrock.md'],
   'instrumentation-mcp': ['mcp.md'],
   'instrumentation-ai': ['frameworks.md'],
+  'instrumentation-express': ['http.md'],
+  'instrumentation-fastify': ['http.md'],
+  'instrumentation-koa': ['http.md'],
+  'instrumentation-hono': ['http.md'],
   'instrumentation-langchain': ['frameworks.md'],
   'instrumentation-openai-agents': ['frameworks.md'],
 };

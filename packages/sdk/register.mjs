@@ -15,7 +15,7 @@ const include = [
   'pg', 'pg-pool', 'ws', 'openai', '@anthropic-ai/sdk',
   '@google/genai', '@aws-sdk/client-bedrock-runtime',
   '@modelcontextprotocol/client', '@modelcontextprotocol/server',
-  'ai', '@langchain/core', '@langchain/core/callbacks/manager', '@openai/agents-core',
+  'hono', 'ai', '@langchain/core', '@langchain/core/callbacks/manager', '@openai/agents-core',
   // MCP 1.x: the SDK's Protocol base class is imported by relative path inside the package
   /\/@modelcontextprotocol\/sdk\/dist\/esm\/shared\/protocol\.js$/,
 ];

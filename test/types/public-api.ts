@@ -48,3 +48,12 @@ void new LlmRecorder({ genAiMetrics: 'both' }).record({ provider: 'openai', inpu
 void resolveConfig({ genAiMetrics: 'legacy', env: {} }).genAiMetrics;
 // @ts-expect-error only current, legacy or both
 setGenAiMetrics('v2');
+// setHttpRoute (issue 13): a request object and a template string
+import { setHttpRoute, getHttpRoute } from '@agentmeter/sdk';
+import type { IncomingMessage } from 'node:http';
+declare const incoming: IncomingMessage;
+setHttpRoute(incoming, '/users/:id');
+const routeNow: string | undefined = getHttpRoute(incoming);
+void routeNow;
+// @ts-expect-error the template is a string
+setHttpRoute(incoming, 42);

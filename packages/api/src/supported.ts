@@ -36,3 +36,6 @@ export function satisfiesRange(version: string, range: string): boolean {
 
 /** Alias of {@link satisfiesRange}. */
 export const versionInRange = satisfiesRange;
+
+/** Alias of {@link satisfiesRange}. */
+export const versionSatisfies = satisfiesRange;

@@ -19,7 +19,7 @@ import {
   type ObservableUpDownCounter,
   type UpDownCounter,
 } from '@opentelemetry/api';
-import { CATALOGUE_BUCKETS } from '@agentmeter/semconv';
+import { CATALOGUE, CATALOGUE_BUCKETS } from '@agentmeter/semconv';
 import { report } from '@agentmeter/api';
 import { escapeHelp, prometheusName, type PromKind } from './names';
 import type { HistogramSeries, ScalarSeries } from './series';
@@ -265,6 +265,32 @@ const PROM_KIND: Record<InstrumentKind, PromKind> = {
 
 const noopMeter = createNoopMeter();
 
+/** Who writes an instrument: agentmeter itself, an OpenTelemetry instrumentation it turned on (http-otel, pg), or the app. */
+function owner(scope: InstrumentScope): 'agentmeter' | 'otel' | 'app' {
+  const n = scope.name;
+  return n.startsWith('@agentmeter/') ? 'agentmeter' : n.startsWith('@opentelemetry/') ? 'otel' : 'app';
+}
+
+/**
+ * An app instrument named like one of agentmeter's catalogue metrics that agentmeter
+ * records itself (say its own `http.server.request.duration` with an `http.route` the
+ * app adds): sharing the instrument would put both sets of series in one family and
+ * every sum() would count twice. The second one to register is not recorded, with one
+ * diagnostic naming the clash. True if the new instrument must be dropped.
+ */
+function catalogueClash(existing: InstrumentScope, incoming: InstrumentScope, name: string): boolean {
+  const a = owner(existing);
+  const b = owner(incoming);
+  if (a === b || a === 'otel' || b === 'otel' || CATALOGUE[name] === undefined) return false;
+  const prom = CATALOGUE[name].prometheus;
+  const message =
+    b === 'app'
+      ? `the app's instrument "${name}" (meter "${incoming.name}") has the name of agentmeter's own metric (meter "${existing.name}"): its recordings are dropped so that ${prom} is not counted twice. Rename it, or turn agentmeter's instrumentation of it off (AGENTMETER_INSTRUMENTATIONS); for per-route HTTP series use setHttpRoute(req, template)`
+      : `agentmeter's metric "${name}" (meter "${incoming.name}") is not recorded: the app defined an instrument with that name first (meter "${existing.name}"), and sharing it would count ${prom} twice. Rename the app's instrument to get agentmeter's`;
+  report('AGENTMETER_CATALOGUE_CLASH', name, message);
+  return true;
+}
+
 /**
  * agentmeter's MeterProvider: an implementation of the OpenTelemetry metrics API with
  * cumulative aggregation, hard per-metric series caps, finite-value checks, and storage
@@ -329,7 +355,10 @@ export class Registry implements MeterProvider {
     const unit = typeof options?.unit === 'string' ? options.unit : '';
     const existing = this.records.get(id);
     if (existing) {
-      if (existing.kind === kind && existing.unit === unit) return existing.api;
+      if (existing.kind === kind && existing.unit === unit) {
+        if (catalogueClash(existing.scope, scope, name)) return noopFor(kind);
+        return existing.api;
+      }
       report(
         'AGENTMETER_DUPLICATE_INSTRUMENT',
         id + kind + unit,

@@ -386,12 +386,14 @@ export function buildOverviewDashboard(options: GenAiNamesOptions = {}): dashboa
       [`sum by (${by(ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, ATTR_HTTP_RESPONSE_STATUS_CODE)}) (rate(${count(httpDur)}{${SEL}}[${W}]))`, '{{http_request_method}} {{http_route}} {{http_response_status_code}}'],
     ], 6),
   );
+  const route = l(ATTR_HTTP_ROUTE);
   b.withPanel(
-    ts('HTTP 5xx ratio', 'Share of server responses with a 5xx status.', 'percentunit', [
+    ts('HTTP 5xx ratio, overall and by route', 'Share of server responses with a 5xx status, overall and per http.route (the matched route template; requests that matched no route have none).', 'percentunit', [
       [`sum(rate(${count(httpDur)}{${SEL},${status}=~"5.."}[${W}])) / sum(rate(${count(httpDur)}{${SEL}}[${W}]))`, '5xx'],
+      [`sum by (${route}) (rate(${count(httpDur)}{${SEL},${status}=~"5.."}[${W}])) / sum by (${route}) (rate(${count(httpDur)}{${SEL}}[${W}]))`, '5xx {{http_route}}'],
     ], 6),
   );
-  b.withPanel(ts('HTTP latency p50 / p95 / p99', 'http.server.request.duration quantiles by route.', 's', quantiles(bucket(httpDur), l(ATTR_HTTP_ROUTE)), 6));
+  b.withPanel(ts('HTTP latency p50 / p95 / p99 by route', 'http.server.request.duration quantiles per http.route (zero-code for Express, Fastify, Koa, Hono, NestJS; setHttpRoute otherwise).', 's', quantiles(bucket(httpDur), route), 6));
   b.withPanel(
     ts('HTTP in-flight requests and outbound latency', 'http.server.active_requests, and p95 of outbound http.client.request.duration by server.', 'short', [
       [`sum(${prom(METRIC_HTTP_SERVER_ACTIVE_REQUESTS)}{${SEL}})`, 'in flight'],

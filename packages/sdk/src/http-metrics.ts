@@ -5,6 +5,7 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
   ATTR_NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
@@ -14,7 +15,7 @@ import {
   METRIC_HTTP_SERVER_ACTIVE_REQUESTS,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@agentmeter/semconv';
-import { createCatalogueInstrument, report } from '@agentmeter/api';
+import { createCatalogueInstrument, HTTP_ROUTE, report } from '@agentmeter/api';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const START = Symbol('agentmeter.http.start');
@@ -104,7 +105,11 @@ export class HttpDiagnosticsMetrics {
       this.active.add(-1, active);
       const status = response.statusCode;
       const aborted = !response.writableFinished;
-      const key = aKey + version + status + (aborted ? 'a' : '');
+      // http.route: the matched template a framework instrumentation or setHttpRoute()
+      // stored on the request; absent for requests that matched no route.
+      const route = (request as unknown as Record<symbol, unknown>)[HTTP_ROUTE];
+      const hasRoute = typeof route === 'string';
+      const key = hasRoute ? aKey + version + status + (aborted ? 'a' : '') + '\u0000' + route : aKey + version + status + (aborted ? 'a' : '');
       let attrs = this.serverAttrs.get(key);
       if (attrs === undefined) {
         attrs = {
@@ -113,6 +118,7 @@ export class HttpDiagnosticsMetrics {
           [ATTR_NETWORK_PROTOCOL_VERSION]: version,
           [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
         };
+        if (hasRoute) attrs[ATTR_HTTP_ROUTE] = route;
         if (aborted) attrs[ATTR_ERROR_TYPE] = 'aborted';
         else if (status >= 500) attrs[ATTR_ERROR_TYPE] = String(status);
         if (this.serverAttrs.size < 4096) this.serverAttrs.set(key, attrs);

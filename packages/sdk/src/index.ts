@@ -5,3 +5,4 @@ export type { StartOptions, ResolvedConfig, OtlpOptions, InstrumentationName } f
 export { createMetricsHandler, makeAuthorizer, isLoopback, METRICS_SERVER_MAX_HEADER_SIZE } from './server';
 export type { MetricsEndpointOptions } from './server';
 export { HttpDiagnosticsMetrics } from './http-metrics';
+export { setHttpRoute, getHttpRoute } from '@agentmeter/api';

@@ -33,7 +33,8 @@ function base(name: InstrumentationName, load: () => new (config?: object) => In
  */
 export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   pg: (provider) => ({ name: 'pg', ...require('./pg').enablePgInstrumentation(provider) }),
-  'http-otel': base('http-otel', () => require('@opentelemetry/instrumentation-http').HttpInstrumentation),
+  // framework route templates reach instrumentation-http's metrics as http.route too
+  'http-otel': base('http-otel', () => require('./http-otel-route').withHttpRoute(require('@opentelemetry/instrumentation-http').HttpInstrumentation)),
   ws: base('ws', () => require('@agentmeter/instrumentation-ws').WsInstrumentation),
   openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
   anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
@@ -44,6 +45,11 @@ export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
   ai: base('ai', () => require('@agentmeter/instrumentation-ai').AiSdkInstrumentation),
   langchain: base('langchain', () => require('@agentmeter/instrumentation-langchain').LangChainInstrumentation),
   'openai-agents': base('openai-agents', () => require('@agentmeter/instrumentation-openai-agents').OpenAIAgentsInstrumentation),
+  // http.route for frameworks (recorded by the `http` server metrics)
+  express: base('express', () => require('@agentmeter/instrumentation-express').ExpressInstrumentation),
+  fastify: base('fastify', () => require('@agentmeter/instrumentation-fastify').FastifyInstrumentation),
+  koa: base('koa', () => require('@agentmeter/instrumentation-koa').KoaInstrumentation),
+  hono: base('hono', () => require('@agentmeter/instrumentation-hono').HonoInstrumentation),
 };
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */

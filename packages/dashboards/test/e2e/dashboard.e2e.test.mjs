@@ -106,6 +106,11 @@ test('every dashboard panel query evaluates against a real Prometheus with the g
   const http = withData('HTTP requests / s by route and status');
   assert.ok(http.some((s) => s.metric.http_response_status_code === '200' && Number(s.value[1]) > 0));
   assert.ok(http.some((s) => s.metric.http_response_status_code === '404'));
+  // per-route panels (the fixture names its routes with setHttpRoute; /missing has none)
+  assert.ok(http.some((s) => s.metric.http_route === '/chat' && Number(s.value[1]) > 0));
+  assert.ok(!http.some((s) => s.metric.http_response_status_code === '404' && s.metric.http_route));
+  assert.ok(withData('HTTP latency p50 / p95 / p99 by route', 'B').some((s) => s.metric.http_route === '/chat'));
+  assert.ok(withData('HTTP 5xx ratio, overall and by route', 'B').some((s) => s.metric.http_route === '/chat' && Number(s.value[1]) > 0));
   // and the rest of what the fixture exercises
   assert.ok(withData('LLM latency p50 / p95 / p99', 'B').length > 0);
   assert.ok(withData('LLM error ratio by error type').some((s) => s.metric.error_type === 'rate_limit' && Number(s.value[1]) > 0.1));

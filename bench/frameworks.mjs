@@ -67,7 +67,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 inst.disable();
-const recorded = registry.get('gen_ai.client.operation.duration');
+const recorded = registry.get('gen_ai.client.inference.duration');
 if (!recorded || recorded.store.size === 0) throw new Error('no call recorded: the work was not measured');
 
 const goals = [];

@@ -48,7 +48,7 @@ test('out-of-range @google/genai, Bedrock client and MCP SDK: not patched, one w
   for (const [name, version, range] of [
     ['@google/genai', '1.9.0', '>=2.0.0 <4'],
     ['@aws-sdk/client-bedrock-runtime', '3.400.0', '>=3.500.0 <4'],
-    ['@modelcontextprotocol/sdk', '0.6.0', '>=1.0.0 <2'],
+    ['@modelcontextprotocol/sdk', '0.6.0', '>=1.25.0 <2'],
   ]) {
     const lines = r.stderr.split('\n').filter((l) => l.includes(`${name} ${version} is outside the supported range ${range}`));
     assert.equal(lines.length, 1, `${name}:\n${r.stderr}`);

@@ -121,11 +121,11 @@ test('voice-agent: Claude + Whisper over WebSocket, Redis cache, Postgres, sessi
   assert.equal(json.cache.hits, 2);
 
   const m = await scrape(metricsPort);
-  has(m, /^gen_ai_client_inference_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5",[^}]*\} 1$/m);
+  has(m, /^gen_ai_client_inference_duration_seconds_count\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-5",[^}]*\} 1$/m);
   has(m, /^gen_ai_client_inference_usage_input_tokens_total\{[^}]*gen_ai_provider_name="anthropic"[^}]*gen_ai_token_modality="text"\} 35$/m); // 10 + 5 cache write + 20 cache read
   has(m, /^gen_ai_client_inference_usage_cache_read_input_tokens_total\{[^}]*gen_ai_provider_name="anthropic"[^}]*\} 20$/m);
   has(m, /^gen_ai_client_operation_duration_seconds_count\{gen_ai_operation_name="speech_to_text",gen_ai_provider_name="openai",gen_ai_request_model="whisper-1"\} 3$/m);
-  has(m, /^gen_ai_client_cost_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-4-5"\} [0-9.e-]+$/m);
+  has(m, /^gen_ai_client_cost_sum\{gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-sonnet-5"\} [0-9.e-]+$/m);
   has(m, /^gen_ai_client_cost_sum\{gen_ai_operation_name="speech_to_text",gen_ai_provider_name="openai",gen_ai_request_model="whisper-1"\} [0-9.e-]+$/m);
   has(m, /^cache_operations_total\{cache_name="responses",cache_operation="get",cache_result="hit"\} 2$/m);
   has(m, /^cache_operations_total\{cache_name="responses",cache_operation="get",cache_result="miss"\} 1$/m);

@@ -177,7 +177,14 @@ try {
   await fail(e.message);
 }
 
-// 4. the app
+// 4. the fake LLM server (OpenAI, Anthropic, ... wire formats) the app calls instead of paid APIs
+const { startFakeLlm } = await import(pathToFileURL(join(root, 'test/helpers/fake-llm.mjs')).href);
+const llm = await startFakeLlm();
+stops.push(() => llm.close());
+setInterval(() => (llm.requests.length = 0), 60_000).unref(); // it logs every request; keep a long run small
+env.LLM_URL = llm.url;
+
+// 5. the app
 env.PORT = process.env.PORT || String(example.port);
 env.AGENTMETER_METRICS_PORT = process.env.AGENTMETER_METRICS_PORT || '9464';
 let token;
@@ -204,7 +211,7 @@ const appUrl = `http://127.0.0.1:${appPort}`;
 const metricsPort = Number(env.AGENTMETER_METRICS_PORT);
 const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 
-// 5. Prometheus (optional)
+// 6. Prometheus (optional)
 let promUrl;
 if (withPrometheus) {
   const bin = which('prometheus', 'PROMETHEUS_BIN');
@@ -240,7 +247,7 @@ if (withPrometheus) {
   }
 }
 
-// 6. simulated users, until stopped
+// 7. simulated users, until stopped
 users({ appUrl, appPort, env, signal: users$.signal, log }).catch((e) => {
   if (!users$.signal.aborted) console.error('[example] simulated users stopped:', e);
 });

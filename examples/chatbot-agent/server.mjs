@@ -11,8 +11,10 @@ import { trackAgentRun, trackTool } from '@agentmeter/tools';
 import { CostTracker } from '@agentmeter/cost';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-const llm = await startFakeLlm();
-const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+// the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
+const llm = process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm.url;
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llmUrl}/v1`, maxRetries: 0 });
 // host / port / database spelled out (not only a connection string) so the pool metrics'
 // db.client.connection.pool.name reads `host:port/database`
 const pgUrl = new URL(process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -69,7 +71,7 @@ const server = http.createServer(async (req, res) => {
 server.listen(Number(process.env.PORT ?? 8000), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
 const stop = () => server.close(async () => {
   await pool.end();
-  await llm.close();
+  await llm?.close();
   process.exit(0);
 });
 process.on('SIGTERM', stop);

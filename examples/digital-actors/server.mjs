@@ -10,10 +10,12 @@ import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-// The fake LLM server stands in for the paid API (set OPENAI_BASE_URL to use a real one).
-const llm = process.env.OPENAI_BASE_URL ? undefined : await startFakeLlm();
-const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'fake', baseURL: process.env.OPENAI_BASE_URL ?? `${llm.url}/v1`, maxRetries: 0 });
-const anthropic = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY ?? 'fake', baseURL: process.env.ANTHROPIC_BASE_URL ?? llm?.url, maxRetries: 0 });
+// The fake LLM server stands in for the paid APIs: in this process, or at LLM_URL (the
+// one-command runner starts it there); set OPENAI_BASE_URL / ANTHROPIC_BASE_URL for real ones.
+const llm = process.env.OPENAI_BASE_URL || process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm?.url;
+const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'fake', baseURL: process.env.OPENAI_BASE_URL ?? `${llmUrl}/v1`, maxRetries: 0 });
+const anthropic = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY ?? 'fake', baseURL: process.env.ANTHROPIC_BASE_URL ?? llmUrl, maxRetries: 0 });
 
 // Optional Postgres (PG_URL): each character's memory of the dialogue. Its query time by
 // operation comes from agentmeter's pg instrumentation.

@@ -146,7 +146,7 @@ test('coding-agent: started from code, enabled and placed by env vars; LLM, rate
   const app = startNode(['agent.cjs'], { cwd: ex('coding-agent'), env: { AGENTMETER_ENABLED: 'true', AGENTMETER_METRICS_PORT: String(metricsPort), TASK_INTERVAL_MS: '50' } });
   t.after(() => app.stop());
   const [, port] = await app.ready;
-  assert.equal(Number(port), metricsPort, 'the standalone metrics server listens on AGENTMETER_METRICS_PORT');
+  assert.equal(Number(port), metricsPort, 'the standalone metrics server listens on AGENTMETER_METRICS_PORT (no PORT: no request API)');
   const m = await waitFor(async () => {
     const text = await scrape(metricsPort);
     // tasks overlap (one starts every 50 ms), so wait for a finished run too

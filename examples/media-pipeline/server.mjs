@@ -12,8 +12,10 @@ import { withLlmMetrics } from '@agentmeter/llm';
 import { instrumentOpossumBreaker, runHealthChecks } from '@agentmeter/health';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-const llm = await startFakeLlm();
-const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+// the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
+const llm = process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm.url;
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llmUrl}/v1`, maxRetries: 0 });
 
 const meter = metrics.getMeter('media-pipeline');
 const assetsProcessed = meter.createCounter('media.assets.processed', { unit: '{asset}', description: 'Assets processed by media type, source provider and status.' });
@@ -34,7 +36,7 @@ const providers = {
   },
   falai: {
     image: withLlmMetrics({ provider: 'falai', model: 'flux-schnell', operation: 'generate_content' }, async () => {
-      const r = await fetch(`${llm.url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'flux-server-error' }) });
+      const r = await fetch(`${llmUrl}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'flux-server-error' }) });
       if (!r.ok) throw Object.assign(new Error(`fal.ai ${r.status}`), { status: r.status });
       return r.json();
     }),
@@ -81,7 +83,10 @@ const server = http.createServer(async (req, res) => {
 server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
 const stop = () => {
   for (const b of Object.values(breakers)) b.shutdown();
-  server.close(() => llm.close().then(() => process.exit(0)));
+  server.close(async () => {
+    await llm?.close();
+    process.exit(0);
+  });
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -15,9 +15,11 @@ import { instrumentCache, cacheStats } from '@agentmeter/cache';
 import { runHealthChecks } from '@agentmeter/health';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-const llm = await startFakeLlm();
-const claude = new Anthropic({ apiKey: 'fake', baseURL: llm.url, maxRetries: 0 });
-const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+// the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
+const llm = process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm.url;
+const claude = new Anthropic({ apiKey: 'fake', baseURL: llmUrl, maxRetries: 0 });
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llmUrl}/v1`, maxRetries: 0 });
 const redis = instrumentCache(new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 }), {
   name: 'responses',
   sizeOf: async (r) => Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1] ?? 0),
@@ -123,7 +125,7 @@ server.listen(Number(process.env.PORT ?? 8000), '127.0.0.1', () => console.log(`
 const stop = () => server.close(async () => {
   redis.disconnect();
   await pool.end();
-  await llm.close();
+  await llm?.close();
   process.exit(0);
 });
 process.on('SIGTERM', stop);

@@ -19,7 +19,11 @@ const anthropic = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY ?? 'fake
 
 // Optional Postgres (PG_URL): each character's memory of the dialogue. Its query time by
 // operation comes from agentmeter's pg instrumentation.
-const pool = process.env.PG_URL ? new pg.Pool({ connectionString: process.env.PG_URL, max: 5 }) : undefined;
+// host / port / database spelled out so the pool metrics' db.client.connection.pool.name reads host:port/database
+const pgUrl = process.env.PG_URL ? new URL(process.env.PG_URL) : undefined;
+const pool = pgUrl
+  ? new pg.Pool({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgUrl.pathname.slice(1) || 'postgres', user: decodeURIComponent(pgUrl.username) || undefined, password: decodeURIComponent(pgUrl.password) || undefined, max: 5 })
+  : undefined;
 pool?.on('error', (e) => console.error('pg pool:', e.message)); // an idle client's error must not crash the app
 await pool?.query('CREATE TABLE IF NOT EXISTS dialogue (id serial PRIMARY KEY, scene text, character text, line text)');
 

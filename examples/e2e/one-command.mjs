@@ -53,19 +53,33 @@ function alive(pid) {
   }
 }
 
-export async function runExampleByOneCommand(t, name, { scrapeSeconds = 30 } = {}) {
+/**
+ * withPrometheus: run it with --prometheus too (PROMETHEUS_PORT on a free port) and check
+ * that Prometheus scrapes it with agentmeter's recording and alert rules loaded and healthy.
+ */
+export async function runExampleByOneCommand(t, name, { scrapeSeconds = 30, withPrometheus = false } = {}) {
   const port = await freePort();
   const metricsPort = await freePort();
+  const promPort = await freePort();
   const npm = existsSync(join(dirname(process.execPath), 'npm')) ? join(dirname(process.execPath), 'npm') : 'npm';
-  const env = { ...process.env, PORT: String(port), AGENTMETER_METRICS_PORT: String(metricsPort) };
+  const env = { ...process.env, PORT: String(port), AGENTMETER_METRICS_PORT: String(metricsPort), PROMETHEUS_PORT: String(promPort) };
   delete env.AGENTMETER_METRICS_TOKEN;
   // its own process group, so that a failed test can take down all of it
-  const child = spawn(npm, ['run', '--silent', 'example', '--', name], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(npm, ['run', '--silent', 'example', '--', name, ...(withPrometheus ? ['--prometheus'] : [])], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const runnerPid = () => descendants(child.pid).find((p) => /scripts\/example\.mjs/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8')));
+  // the node process running scripts/example.mjs (not the `sh -c` npm runs it through)
+  const runnerPid = () =>
+    descendants(child.pid).find((p) => {
+      try {
+        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        return /(^|\/)node$/.test(argv[0]) && argv.some((a) => /scripts\/example\.mjs$/.test(a));
+      } catch {
+        return false;
+      }
+    });
   t.after(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     try {
@@ -97,6 +111,17 @@ export async function runExampleByOneCommand(t, name, { scrapeSeconds = 30 } = {
     if (r.length === 0) empty.push(q);
   }
   assert.deepEqual(empty, [], `queries of examples/${name}/seed-queries.promql that returned no data`);
+
+  if (withPrometheus) {
+    const url = `http://127.0.0.1:${promPort}`;
+    assert.match(out, new RegExp(`prometheus: +${url.replace(/\./g, '\\.')}`), 'prints the Prometheus URL');
+    const api = (path) => fetch(url + path).then((r) => r.json());
+    const up = await api(`/api/v1/query?query=${encodeURIComponent(`up{job="${name}"}`)}`);
+    assert.equal(up.data.result[0]?.value[1], '1', `its Prometheus scrapes ${name}: ${JSON.stringify(up)}`);
+    const rules = (await api('/api/v1/rules')).data.groups.flatMap((g) => g.rules);
+    assert.ok(rules.some((r) => r.type === 'recording') && rules.some((r) => r.type === 'alerting'), 'recording and alert rules loaded');
+    assert.deepEqual(rules.filter((r) => r.health === 'err').map((r) => `${r.name}: ${r.lastError}`), [], 'every rule evaluates');
+  }
 
   // stop: every process it started ends, its temp dir is removed
   const pids = descendants(child.pid);

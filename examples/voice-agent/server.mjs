@@ -55,7 +55,7 @@ async function exchange(session, audio, model) {
   const t = await openai.audio.transcriptions.create({ model: 'whisper-1', file: new File([audio], 'speech.wav', { type: 'audio/wav' }), response_format: 'verbose_json' });
   const question = t.text;
   const intent = intentOf(question);
-  const key = `answer:${question}`;
+  const key = `answer:${model}:${question}`; // answers differ per model
   let answer = await redis.get(key);
   if (!answer) {
     try {

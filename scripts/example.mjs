@@ -213,6 +213,7 @@ async function startRedis() {
 const env = { ...process.env };
 try {
   for (const s of example.services ?? []) {
+    if (stopping) await stopping;
     log(`starting ${s} ...`);
     if (s === 'postgres') env.PG_URL = await startPostgres();
     if (s === 'redis') env.REDIS_URL = await startRedis();

@@ -4,13 +4,28 @@
 // /metrics (port AGENTMETER_METRICS_PORT, default 9464) then needs `Authorization: Bearer change-me-please`.
 import http from 'node:http';
 import { metrics } from '@opentelemetry/api';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-// The fake LLM server stands in for the paid API (set OPENAI_BASE_URL to use a real one).
-const llm = process.env.OPENAI_BASE_URL ? undefined : await startFakeLlm();
-const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'fake', baseURL: process.env.OPENAI_BASE_URL ?? `${llm.url}/v1`, maxRetries: 0 });
+// The fake LLM server stands in for the paid APIs: in this process, or at LLM_URL (the
+// one-command runner starts it there); set OPENAI_BASE_URL / ANTHROPIC_BASE_URL for real ones.
+const llm = process.env.OPENAI_BASE_URL || process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm?.url;
+const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'fake', baseURL: process.env.OPENAI_BASE_URL ?? `${llmUrl}/v1`, maxRetries: 0 });
+const anthropic = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY ?? 'fake', baseURL: process.env.ANTHROPIC_BASE_URL ?? llmUrl, maxRetries: 0 });
+
+// Optional Postgres (PG_URL): each character's memory of the dialogue. Its query time by
+// operation comes from agentmeter's pg instrumentation.
+// host / port / database spelled out so the pool metrics' db.client.connection.pool.name reads host:port/database
+const pgUrl = process.env.PG_URL ? new URL(process.env.PG_URL) : undefined;
+const pool = pgUrl
+  ? new pg.Pool({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgUrl.pathname.slice(1) || 'postgres', user: decodeURIComponent(pgUrl.username) || undefined, password: decodeURIComponent(pgUrl.password) || undefined, max: 5 })
+  : undefined;
+pool?.on('error', (e) => console.error('pg pool:', e.message)); // an idle client's error must not crash the app
+await pool?.query('CREATE TABLE IF NOT EXISTS dialogue (id serial PRIMARY KEY, scene text, character text, line text)');
 
 // App-defined metrics: the seed's requests by scene / character / status and the whole
 // response time (LLM + TTS). LLM and TTS latency, WebSocket sessions and HTTP come from
@@ -23,9 +38,32 @@ const responseTime = meter.createHistogram('digital_actors.response.duration', {
   advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
 });
 
-const CHARACTERS = { tavern: ['innkeeper', 'bard'], forest: ['ranger'] };
+// the guide's "Adding Custom Metrics" examples, in the catalogue's style
+const customOperation = meter.createHistogram('digital_actors.custom_operation.duration', { unit: 's', description: 'Time taken for custom operation (the memory lookup).', advice: { explicitBucketBoundaries: [0.1, 0.5, 1, 5, 10] } });
+const customEvents = meter.createCounter('digital_actors.custom_events', { unit: '{event}', description: 'Total number of custom events.' });
 
-async function handleMessage({ scene, character, text, model = 'gpt-4o-mini' }) {
+const CHARACTERS = { tavern: ['innkeeper', 'bard'], forest: ['ranger'] };
+// the ranger speaks through Claude, the others through OpenAI
+const PROVIDER = { ranger: 'anthropic' };
+
+async function reply(character, text, model) {
+  if (PROVIDER[character] === 'anthropic') {
+    const m = await anthropic.messages.create({ model: model ?? 'claude-haiku-4-5', max_tokens: 100, system: `You are the ${character}.`, messages: [{ role: 'user', content: text }] });
+    return m.content[0].text;
+  }
+  const r = await openai.chat.completions.create({ model: model ?? 'gpt-4o-mini', messages: [{ role: 'system', content: `You are the ${character}.` }, { role: 'user', content: text }] });
+  return r.choices[0].message.content;
+}
+
+async function remember(scene, character, line) {
+  if (!pool) return;
+  const t0 = performance.now();
+  await pool.query('INSERT INTO dialogue (scene, character, line) VALUES ($1, $2, $3)', [scene, character, line]);
+  await pool.query('SELECT line FROM dialogue WHERE scene = $1 AND character = $2 ORDER BY id DESC LIMIT 5', [scene, character]);
+  customOperation.record((performance.now() - t0) / 1000);
+}
+
+async function handleMessage({ scene, character, text, model, ttsModel = 'tts-1' }) {
   const t0 = performance.now();
   let status = 'ok';
   try {
@@ -33,13 +71,24 @@ async function handleMessage({ scene, character, text, model = 'gpt-4o-mini' }) 
       status = 'validation_error';
       return { error: `unknown character ${character} in ${scene}` };
     }
-    const r = await openai.chat.completions.create({ model, messages: [{ role: 'system', content: `You are the ${character}.` }, { role: 'user', content: String(text ?? '') }] });
-    const reply = r.choices[0].message.content;
-    const audio = await openai.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: reply });
-    const bytes = (await audio.arrayBuffer()).byteLength;
-    return { reply, audioBytes: bytes };
+    customEvents.add(1, { event_type: 'player_action' });
+    let said;
+    try {
+      said = await reply(character, String(text ?? ''), model);
+    } catch (e) {
+      status = 'llm_error';
+      return { error: e.constructor.name };
+    }
+    await remember(scene, character, said);
+    try {
+      const audio = await openai.audio.speech.create({ model: ttsModel, voice: 'alloy', input: said });
+      return { reply: said, audioBytes: (await audio.arrayBuffer()).byteLength };
+    } catch (e) {
+      status = 'tts_error';
+      return { error: e.constructor.name };
+    }
   } catch (e) {
-    status = 'llm_error';
+    status = 'internal_error';
     return { error: e.constructor.name };
   } finally {
     const attrs = { scene: String(scene), character: String(character), status };
@@ -70,6 +119,11 @@ new WebSocketServer({ server }).on('connection', (ws) => {
   });
 });
 server.listen(Number(process.env.PORT ?? 8888), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
-const stop = () => server.close(() => llm?.close().then(() => process.exit(0)));
+const stop = () =>
+  server.close(async () => {
+    await pool?.end();
+    await llm?.close();
+    process.exit(0);
+  });
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -8,12 +8,32 @@ import http from 'node:http';
 import { metrics } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import CircuitBreaker from 'opossum';
+import pg from 'pg';
 import { withLlmMetrics } from '@agentmeter/llm';
 import { instrumentOpossumBreaker, runHealthChecks } from '@agentmeter/health';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-const llm = await startFakeLlm();
-const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+// the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
+const llm = process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm.url;
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llmUrl}/v1`, maxRetries: 0 });
+
+// Optional Postgres (PG_URL): the asset catalogue; query time by type and the pool's
+// connections come from agentmeter's pg instrumentation.
+// host / port / database spelled out so the pool metrics' db.client.connection.pool.name reads host:port/database
+const pgUrl = process.env.PG_URL ? new URL(process.env.PG_URL) : undefined;
+const pool = pgUrl
+  ? new pg.Pool({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgUrl.pathname.slice(1) || 'postgres', user: decodeURIComponent(pgUrl.username) || undefined, password: decodeURIComponent(pgUrl.password) || undefined, max: 20 })
+  : undefined;
+pool?.on('error', (e) => console.error('pg pool:', e.message)); // an idle client's error must not crash the app
+await pool?.query('CREATE TABLE IF NOT EXISTS assets (id serial PRIMARY KEY, media_type text, source text, quality real, created timestamptz DEFAULT now())');
+async function catalogue(mediaType, provider, quality) {
+  if (!pool) return;
+  const { rows } = await pool.query('INSERT INTO assets (media_type, source) VALUES ($1, $2) RETURNING id', [mediaType, provider]);
+  await pool.query('UPDATE assets SET quality = $1 WHERE id = $2', [quality, rows[0].id]);
+  await pool.query('SELECT count(*) FROM assets WHERE media_type = $1', [mediaType]);
+  if (rows[0].id % 20 === 0) await pool.query("DELETE FROM assets WHERE created < now() - interval '10 minutes'");
+}
 
 const meter = metrics.getMeter('media-pipeline');
 const assetsProcessed = meter.createCounter('media.assets.processed', { unit: '{asset}', description: 'Assets processed by media type, source provider and status.' });
@@ -34,7 +54,7 @@ const providers = {
   },
   falai: {
     image: withLlmMetrics({ provider: 'falai', model: 'flux-schnell', operation: 'generate_content' }, async () => {
-      const r = await fetch(`${llm.url}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'flux-server-error' }) });
+      const r = await fetch(`${llmUrl}/v1/images/generations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'flux-server-error' }) });
       if (!r.ok) throw Object.assign(new Error(`fal.ai ${r.status}`), { status: r.status });
       return r.json();
     }),
@@ -55,7 +75,9 @@ async function generate(provider, mediaType) {
   try {
     await breaker.fire();
     assetsProcessed.add(1, { media_type: mediaType, source: provider, status: 'success' });
-    assetQuality.record(60 + Math.random() * 40, { media_type: mediaType, quality_type: 'brisque' });
+    const quality = 60 + Math.random() * 40;
+    assetQuality.record(quality, { media_type: mediaType, quality_type: 'brisque' });
+    await catalogue(mediaType, provider, quality);
     eventsPublished.add(1, { event_type: 'asset.created' });
     return { status: 200, body: { ok: true } };
   } catch (e) {
@@ -81,7 +103,11 @@ const server = http.createServer(async (req, res) => {
 server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
 const stop = () => {
   for (const b of Object.values(breakers)) b.shutdown();
-  server.close(() => llm.close().then(() => process.exit(0)));
+  server.close(async () => {
+    await pool?.end();
+    await llm?.close();
+    process.exit(0);
+  });
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

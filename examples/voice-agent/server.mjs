@@ -15,15 +15,19 @@ import { instrumentCache, cacheStats } from '@agentmeter/cache';
 import { runHealthChecks } from '@agentmeter/health';
 import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
 
-const llm = await startFakeLlm();
-const claude = new Anthropic({ apiKey: 'fake', baseURL: llm.url, maxRetries: 0 });
-const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llm.url}/v1`, maxRetries: 0 });
+// the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
+const llm = process.env.LLM_URL ? undefined : await startFakeLlm();
+const llmUrl = process.env.LLM_URL ?? llm.url;
+const claude = new Anthropic({ apiKey: 'fake', baseURL: llmUrl, maxRetries: 0 });
+const openai = new OpenAI({ apiKey: 'fake', baseURL: `${llmUrl}/v1`, maxRetries: 0 });
 const redis = instrumentCache(new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 }), {
   name: 'responses',
   sizeOf: async (r) => Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1] ?? 0),
 });
 const pgUrl = new URL(process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const pool = new pg.Pool({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgUrl.pathname.slice(1) || 'postgres', user: decodeURIComponent(pgUrl.username) || undefined, max: 5 });
+const pool = new pg.Pool({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: pgUrl.pathname.slice(1) || 'postgres', user: decodeURIComponent(pgUrl.username) || undefined, password: decodeURIComponent(pgUrl.password) || undefined, max: 5 });
+pool.on('error', (e) => console.error('pg pool:', e.message)); // an idle client's error must not crash the app
+const CACHE_TTL_S = Number(process.env.CACHE_TTL_S ?? 3600);
 await pool.query('CREATE TABLE IF NOT EXISTS exchanges (id serial PRIMARY KEY, session int, intent text, question text, answer text)');
 
 // App-defined metrics (the seed's session and conversation metrics), in the catalogue's style.
@@ -37,22 +41,36 @@ const quality = meter.createHistogram('voice_agent.conversation.quality_score', 
   description: 'Quality score (0..1) of an exchange, by intent.',
   advice: { explicitBucketBoundaries: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] },
 });
+const engagement = meter.createHistogram('voice_agent.user.engagement_score', {
+  unit: '{score}',
+  description: 'Per-session engagement (0..1): exchanges in the session, 10 or more = 1.',
+  advice: { explicitBucketBoundaries: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] },
+});
 let active = 0;
+let claudeHealthy = true; // the last Claude call's outcome, reported by /api/health
 
 const intentOf = (text) => (/\?$/.test(text) ? 'question' : /explain|teach/i.test(text) ? 'learn' : 'chat');
 
-async function exchange(session, audio) {
+async function exchange(session, audio, model) {
   const t = await openai.audio.transcriptions.create({ model: 'whisper-1', file: new File([audio], 'speech.wav', { type: 'audio/wav' }), response_format: 'verbose_json' });
   const question = t.text;
   const intent = intentOf(question);
-  const key = `answer:${question}`;
+  const key = `answer:${model}:${question}`; // answers differ per model
   let answer = await redis.get(key);
   if (!answer) {
-    const m = await claude.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 200, messages: [{ role: 'user', content: question }] });
-    answer = m.content[0].text;
-    await redis.set(key, answer, 'EX', 3600);
+    try {
+      const m = await claude.messages.create({ model, max_tokens: 200, messages: [{ role: 'user', content: question }] });
+      claudeHealthy = true;
+      answer = m.content[0].text;
+    } catch (e) {
+      claudeHealthy = false;
+      throw e;
+    }
+    await redis.set(key, answer, 'EX', CACHE_TTL_S);
   }
   await pool.query('INSERT INTO exchanges (session, intent, question, answer) VALUES ($1, $2, $3, $4)', [session, intent, question, answer]);
+  // "learn" answers look up what the session covered so far: a slow analytics query
+  if (intent === 'learn') await pool.query('SELECT pg_sleep(0.15), count(*) FROM exchanges WHERE session = $1', [session]);
   exchanges.add(1, { intent });
   quality.record(Math.min(1, answer.length / 20), { intent });
   return { intent, question, answer };
@@ -67,7 +85,7 @@ const server = http.createServer(async (req, res) => {
       {
         database: () => pool.query('SELECT 1'),
         redis: async () => (await redis.ping()) === 'PONG',
-        claude_api: () => true,
+        claude_api: () => claudeHealthy,
         whisper_api: () => true,
       },
       { timeoutMs: 2000 },
@@ -77,8 +95,11 @@ const server = http.createServer(async (req, res) => {
   if (url.pathname === '/api/metrics') return json(200, { active_sessions: active, cache: cacheStats('responses') ?? null });
   json(404, { error: 'not found' });
 });
-new WebSocketServer({ server }).on('connection', (ws) => {
+new WebSocketServer({ server }).on('connection', (ws, req) => {
   const session = ++nextSession;
+  // the Claude model of the session (the simulated users also pick the fake server's failing ones)
+  const model = new URL(req.url ?? '/', 'http://x').searchParams.get('model') ?? 'claude-sonnet-5';
+  let count = 0;
   const started = performance.now();
   active++;
   sessionsActive.add(1);
@@ -86,7 +107,9 @@ new WebSocketServer({ server }).on('connection', (ws) => {
   ws.on('message', async (data, isBinary) => {
     if (!isBinary) return ws.send(JSON.stringify({ error: 'send audio as binary frames' }));
     try {
-      ws.send(JSON.stringify(await exchange(session, data)));
+      const out = await exchange(session, data, model);
+      count++;
+      ws.send(JSON.stringify(out));
     } catch (e) {
       ws.send(JSON.stringify({ error: e.constructor.name }));
     }
@@ -95,13 +118,14 @@ new WebSocketServer({ server }).on('connection', (ws) => {
     active--;
     sessionsActive.add(-1);
     sessionDuration.record((performance.now() - started) / 1000);
+    engagement.record(Math.min(1, count / 10));
   });
 });
 server.listen(Number(process.env.PORT ?? 8000), '127.0.0.1', () => console.log(`ready ${server.address().port}`));
 const stop = () => server.close(async () => {
   redis.disconnect();
   await pool.end();
-  await llm.close();
+  await llm?.close();
   process.exit(0);
 });
 process.on('SIGTERM', stop);

@@ -14,6 +14,7 @@
 //   model contains "bad-request"  -> HTTP 400
 //   model contains "slow"         -> first chunk / response delayed SLOW_MS (x-fake-delay-ms: N)
 //   model contains "reasoning"    -> OpenAI chat / Responses usage with cached and reasoning token details (REASONING_USAGE)
+// Transcriptions: an audio file whose bytes start with "say:" is transcribed as the text after it.
 // Error responses carry `x-should-retry: false` so clients do not retry.
 //
 // Deterministic usage (exported as USAGE): see below.
@@ -176,9 +177,11 @@ function openaiSpeech(res) {
   res.end(audio);
 }
 
-function openaiTranscription(res, body, ctl) {
+function openaiTranscription(res, body, ctl, raw) {
   const tokenBilled = ctl.model.includes('gpt-4o');
-  const out = { text: 'hello world', usage: tokenBilled ? USAGE.transcriptionTokens : USAGE.transcriptionDuration };
+  // audio whose bytes start with "say:" is "transcribed" as the text after it (simulated speakers)
+  const said = /filename="[^"]*"\r\n(?:[^\r\n]+\r\n)*\r\nsay:([^\r\n]{0,500})\r\n--/.exec(raw?.toString('latin1') ?? '')?.[1];
+  const out = { text: said ?? 'hello world', usage: tokenBilled ? USAGE.transcriptionTokens : USAGE.transcriptionDuration };
   if (body.response_format === 'verbose_json') Object.assign(out, { language: 'english', duration: USAGE.transcriptionDuration.seconds, segments: [] });
   sendJson(res, 200, out);
 }
@@ -239,7 +242,7 @@ export async function startFakeLlm() {
         case '/v1/audio/speech':
           return openaiSpeech(res);
         case '/v1/audio/transcriptions':
-          return openaiTranscription(res, body, ctl);
+          return openaiTranscription(res, body, ctl, buf);
         case '/v1/images/generations':
           return openaiImages(res);
         case '/v1/messages':

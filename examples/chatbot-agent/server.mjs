@@ -5,6 +5,7 @@
 // AGENTMETER_COST=false turns off the SDK's built-in cost tracker: this app attaches its
 // own (below) to read totals from it; it records the same gen_ai.client.cost metric.
 import http from 'node:http';
+import { setHttpRoute } from '@agentmeter/sdk';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { trackAgentRun, trackTool } from '@agentmeter/tools';
@@ -52,8 +53,12 @@ async function answer(question, model) {
   });
 }
 
+// The app's routes, so that http_server_request_duration_seconds carries http_route
+// (plain node:http matches no route by itself; setHttpRoute is agentmeter's call for that).
+const ROUTES = new Set(["/query", "/stats", "/estimate"]);
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (ROUTES.has(url.pathname)) setHttpRoute(req, url.pathname);
   const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   try {
     if (url.pathname === '/query') return json(200, { answer: await answer(url.searchParams.get('q') ?? 'hello', url.searchParams.get('model') ?? 'gpt-4o') });

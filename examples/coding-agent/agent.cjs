@@ -5,7 +5,7 @@
 // cache, some rate-limited and timed-out calls. With PORT set it also serves the seed's
 // request API: POST /chat {"task": "..."} runs one task (HTTP metrics come from agentmeter). CommonJS: `start()` runs before `require('openai')`,
 // so the OpenAI client is instrumented without a preload flag.
-const { start } = require('@agentmeter/sdk');
+const { start, setHttpRoute } = require('@agentmeter/sdk');
 
 const agentmeter = start({ serviceName: 'coding-agent' }); // AGENTMETER_ENABLED, AGENTMETER_METRICS_PORT, ... from env
 
@@ -70,6 +70,7 @@ async function main() {
   if (process.env.PORT) {
     server = http.createServer((req, res) => {
       const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (req.url === '/api/status' || req.url === '/chat') setHttpRoute(req, req.url); // unmatched paths get no http_route
       if (req.url === '/api/status') return json(200, { ok: true, steps });
       if (req.url !== '/chat' || req.method !== 'POST') return json(404, { error: 'not found' });
       let body = '';

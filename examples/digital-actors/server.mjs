@@ -3,6 +3,7 @@
 //   AGENTMETER_METRICS_TOKEN=change-me-please node --import @agentmeter/sdk/register server.mjs
 // /metrics (port AGENTMETER_METRICS_PORT, default 9464) then needs `Authorization: Bearer change-me-please`.
 import http from 'node:http';
+import { setHttpRoute } from '@agentmeter/sdk';
 import { metrics } from '@opentelemetry/api';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -97,8 +98,12 @@ async function handleMessage({ scene, character, text, model, ttsModel = 'tts-1'
   }
 }
 
+// The app's routes, so that http_server_request_duration_seconds carries http_route
+// (plain node:http matches no route by itself; setHttpRoute is agentmeter's call for that).
+const ROUTES = new Set(["/health", "/talk"]);
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (ROUTES.has(url.pathname)) setHttpRoute(req, url.pathname);
   if (url.pathname === '/health') return res.writeHead(200).end('ok');
   if (url.pathname === '/talk') {
     const out = await handleMessage(Object.fromEntries(url.searchParams));

@@ -5,6 +5,7 @@
 // No metrics code for HTTP, LLM calls or cost: run it under the agentmeter CLI:
 //   AGENTMETER_PRICES_FILE=prices.json npm exec --no -- agentmeter run --host 0.0.0.0 --port 9090 -- node server.mjs
 import http from 'node:http';
+import { setHttpRoute } from '@agentmeter/sdk';
 import { metrics } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import CircuitBreaker from 'opossum';
@@ -87,8 +88,12 @@ async function generate(provider, mediaType) {
   }
 }
 
+// The app's routes, so that http_server_request_duration_seconds carries http_route
+// (plain node:http matches no route by itself; setHttpRoute is agentmeter's call for that).
+const ROUTES = new Set(["/generate", "/api/health"]);
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (ROUTES.has(url.pathname)) setHttpRoute(req, url.pathname);
   if (url.pathname === '/generate') {
     const { status, body } = await generate(url.searchParams.get('provider') ?? 'openai', url.searchParams.get('type') ?? 'image');
     return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

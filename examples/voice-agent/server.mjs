@@ -5,6 +5,7 @@
 // WebSocket, LLM + STT calls, tokens, cost, Postgres and the Redis cache come from agentmeter.
 //   PG_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379 node --import @agentmeter/sdk/register server.mjs
 import http from 'node:http';
+import { setHttpRoute } from '@agentmeter/sdk';
 import { metrics } from '@opentelemetry/api';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -77,8 +78,12 @@ async function exchange(session, audio, model) {
 }
 
 let nextSession = 0;
+// The app's routes, so that http_server_request_duration_seconds carries http_route
+// (plain node:http matches no route by itself; setHttpRoute is agentmeter's call for that).
+const ROUTES = new Set(["/api/health", "/api/metrics"]);
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (ROUTES.has(url.pathname)) setHttpRoute(req, url.pathname);
   const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   if (url.pathname === '/api/health') {
     const report = await runHealthChecks(

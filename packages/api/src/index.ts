@@ -6,3 +6,4 @@ export { GEN_AI_USAGE_CHANNEL, publishGenAiUsage, onGenAiUsage } from './usage';
 export type { GenAiUsageEvent } from './usage';
 export { checkSupportedVersion, satisfiesRange, versionInRange, versionSatisfies } from './supported';
 export { HTTP_ROUTE, MAX_HTTP_ROUTE_LENGTH, setHttpRoute, getHttpRoute, invalidHttpRoute, storeHttpRoute } from './http-route';
+export { classifyError } from './errors';

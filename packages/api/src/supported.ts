@@ -1,4 +1,5 @@
-import { satisfies, valid } from 'semver';
+import satisfies = require('semver/functions/satisfies');
+import valid = require('semver/functions/valid');
 import { report } from './diagnostics';
 
 /**

@@ -57,7 +57,7 @@ interface PgClientLike {
  */
 function satisfiesPg(version: string, range: string): boolean {
   try {
-    return (require('semver') as { satisfies(v: string, r: string): boolean }).satisfies(version, range);
+    return (require('semver/functions/satisfies') as (v: string, r: string) => boolean)(version, range);
   } catch {
     return true;
   }

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
-import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type {
   Attributes,
   BatchObservableResult,
@@ -136,7 +136,7 @@ export class RuntimeInstrumentation extends InstrumentationBase<RuntimeInstrumen
   private _obs: Observables | undefined;
   private _registered: Observables | undefined;
   private _active = false;
-  private _eld: IntervalHistogram | undefined;
+  private _eld: ReturnType<typeof monitorEventLoopDelay> | undefined;
   private _gc: PerformanceObserver | undefined;
   private _lastCpu: NodeJS.CpuUsage = process.cpuUsage();
   private _lastTime: bigint = process.hrtime.bigint();

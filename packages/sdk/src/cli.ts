@@ -56,18 +56,34 @@ function runApp(args: string[]): Promise<number> {
   const preload = pathToFileURL(join(__dirname, '..', 'register.mjs')).href;
   env.NODE_OPTIONS = `${env.NODE_OPTIONS ? env.NODE_OPTIONS + ' ' : ''}--import ${preload}`;
   env.AGENTMETER_PRELOAD_ONCE = preload;
+  // The app (and its children) stop themselves if this process disappears without
+  // forwarding a signal (see run-parent.ts): no orphan keeps holding a port.
+  env.AGENTMETER_RUN_PID = String(process.pid);
   let [cmd, ...cmdArgs] = rest;
   if (cmd === 'node') cmd = process.execPath;
   return new Promise((resolvePromise) => {
     const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    let forwarded = false;
+    const forward = (sig: NodeJS.Signals) => () => {
+      forwarded = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
+    // npx / npm exec may exit on SIGTERM without passing it on: when this process is
+    // re-parented (its parent is gone), stop the app as if the signal had reached us.
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent && !forwarded) forward('SIGTERM')();
+    }, 500);
     child.on('error', (err) => {
+      clearInterval(watch);
+      for (const [s, h] of handlers) process.removeListener(s, h);
       process.stderr.write(`agentmeter: cannot start ${cmd}: ${err.message}\n`);
       resolvePromise(127);
     });
     child.on('exit', (code, signal) => {
+      clearInterval(watch);
       for (const [s, h] of handlers) process.removeListener(s, h);
       resolvePromise(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 1) : 1));
     });

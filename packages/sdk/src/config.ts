@@ -54,6 +54,10 @@ export interface StartOptions {
   prices?: object | string;
   /** Push metrics over OTLP/HTTP too (AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL). */
   otlp?: OtlpOptions;
+  /** One /metrics for the process tree: cluster workers, PM2 instances, fork()ed children and worker threads are aggregated by the process holding the port (AGENTMETER_AGGREGATE, default true). See docs/multiprocess.md. */
+  aggregate?: boolean;
+  /** Longest an aggregated scrape waits for the other processes (AGENTMETER_AGGREGATE_TIMEOUT, ms, default 2000). */
+  aggregateTimeoutMillis?: number;
   /** Environment to read (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -75,6 +79,8 @@ export interface ResolvedConfig {
   cost: boolean;
   prices: object | string | undefined;
   otlp: OtlpOptions | undefined;
+  aggregate: boolean;
+  aggregateTimeoutMillis: number;
 }
 
 /** A configuration error: thrown by `start()`, names the option or environment variable. */
@@ -223,6 +229,17 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     }
   }
 
+  const aggEnv = e('AGENTMETER_AGGREGATE');
+  const aggregate = options.aggregate ?? (aggEnv !== undefined ? parseBool(aggEnv, 'AGENTMETER_AGGREGATE') : true);
+  let aggregateTimeoutMillis = 2000;
+  if (options.aggregateTimeoutMillis !== undefined) {
+    const t = options.aggregateTimeoutMillis;
+    if (!Number.isInteger(t) || t < 1 || t > 600_000) throw new ConfigError('aggregateTimeoutMillis', `expected an integer between 1 and 600000, got ${JSON.stringify(t)}`);
+    aggregateTimeoutMillis = t;
+  } else if (e('AGENTMETER_AGGREGATE_TIMEOUT') !== undefined) {
+    aggregateTimeoutMillis = parseInteger(e('AGENTMETER_AGGREGATE_TIMEOUT') as string, 'AGENTMETER_AGGREGATE_TIMEOUT', 1, 600_000);
+  }
+
   return {
     enabled,
     resource,
@@ -239,5 +256,7 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     cost,
     prices,
     otlp,
+    aggregate,
+    aggregateTimeoutMillis,
   };
 }

@@ -1,25 +1,43 @@
 /**
  * Preload entry: `node --require @agentmeter/sdk/register app.js` (the ESM twin,
  * register.mjs, is used by `node --import @agentmeter/sdk/register app.mjs`).
- * Configured from the environment only. A configuration error stops the process at
- * start with a message naming the variable; a metrics port in use does too.
- * Only the main thread starts agentmeter; worker threads load it as a no-op.
+ * Configured from the environment only. An invalid configuration value stops the process
+ * at start with a message naming the variable; nothing else does: a metrics port that is
+ * taken gives one warning and the app runs on (docs/multiprocess.md).
+ *
+ * Package-manager processes that inherit the preload through NODE_OPTIONS (npm, npx,
+ * pnpm, yarn, corepack, the agentmeter CLI itself) are not the app: the preload does
+ * nothing there, so they never take the metrics port from the app they start.
+ * Worker threads join the process tree's aggregate; Node's internal threads (the
+ * module-loader hooks thread) are skipped.
  */
-import { isMainThread } from 'node:worker_threads';
+import * as workerThreads from 'node:worker_threads';
 import { start } from './start';
+import { watchRunParent } from './run-parent';
 
 function fail(err: Error): never {
   process.stderr.write(`${err.message}\n`);
   process.exit(1);
 }
 
-// Worker threads (including Node's module-loader hooks thread, which runs preloads too)
-// share the process's metrics: only the main thread starts agentmeter.
-if (isMainThread) {
+/** True in npm, npx, pnpm, yarn, corepack and the agentmeter CLI: launchers, not the app. */
+export function isLauncher(main: string | undefined = process.argv[1]): boolean {
+  if (!main) return false;
+  const m = main.replace(/\\/g, '/');
+  return (
+    /\/node_modules\/(npm|pnpm|yarn|corepack|@yarnpkg\/cli-dist|@agentmeter\/sdk)\/(bin|dist)\//.test(m) ||
+    /\/(npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(-cli)?(\.c?js)?$/.test(m) ||
+    /\/packages\/sdk\/bin\/agentmeter\.js$|\/bin\/agentmeter(\.js)?$/.test(m)
+  );
+}
+
+const internal = (workerThreads as { isInternalThread?: boolean }).isInternalThread === true;
+if (!internal && !(workerThreads.isMainThread && isLauncher())) {
   try {
-    const handle = start();
-    handle.ready.catch(fail);
+    start();
+    if (workerThreads.isMainThread) watchRunParent();
   } catch (err) {
+    // only an invalid configuration value gets here
     fail(err as Error);
   }
 }

@@ -303,7 +303,20 @@ export class ProcessTreeMetrics {
 
   // ---------------------------------------------------------------- aggregator
 
+  /** Retire members known from the previous aggregator whose process is gone (frees their index at once). */
+  private sweepGone(): void {
+    for (const m of [...this.members.values()]) {
+      if (m.socket || !m.pid) continue;
+      try {
+        process.kill(m.pid, 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') this.retireMember(m);
+      }
+    }
+  }
+
   private lowestFree(thread: boolean): string {
+    this.sweepGone();
     const used = new Set<string>();
     if (this.worker !== undefined) used.add(this.worker);
     for (const m of this.members.values()) used.add(m.worker);
@@ -411,8 +424,6 @@ export class ProcessTreeMetrics {
 
   /** One aggregated scrape: own snapshot, every member's answer (bounded wait), merged. */
   private async *aggregate(): AsyncGenerator<string, void, undefined> {
-    const own = await snapshotRegistry(this.o.registry);
-    this.ownLast = own;
     const asked: Array<Promise<boolean>> = [];
     const askedMembers: Member[] = [];
     const n = Date.now();
@@ -444,6 +455,9 @@ export class ProcessTreeMetrics {
         report('AGENTMETER_AGGREGATION_TIMEOUT', 'scrape', `${late} process(es) did not answer a scrape within ${this.o.timeoutMillis} ms; their previous values were served (counted in agentmeter_aggregation_timeouts_total)`);
       }
     }
+    // own values last, so this scrape already counts the members that were late
+    const own = await snapshotRegistry(this.o.registry);
+    this.ownLast = own;
     const snaps: MemberSnapshot[] = [{ worker: this.worker ?? '0', snapshot: own }];
     for (const m of this.members.values()) if (m.last) snaps.push({ worker: m.worker, snapshot: m.last });
     const merged = this.aggregator.merge(snaps);
@@ -525,6 +539,7 @@ export class ProcessTreeMetrics {
         member.grace.unref();
         this.members.set(m.id, member);
       }
+      this.sweepGone();
     } catch (e) {
       report('AGENTMETER_AGGREGATION_STATE', 'load', `the previous aggregator's state could not be read (${(e as Error).message}); sums restart from the live processes`);
     }

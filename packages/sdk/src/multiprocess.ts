@@ -199,8 +199,8 @@ export class ProcessTreeMetrics {
     const { host, port } = this.o;
     // Try the port; if it is taken, join the aggregator holding it. An aggregator that is
     // starting (port bound, socket not yet) or stopping (socket closed, port not yet) is
-    // retried for a few seconds.
-    for (let i = 0; i < 30 && !this.stopped; i++) {
+    // retried for a moment (then every RETRY_MS).
+    for (let i = 0; i < 8 && !this.stopped; i++) {
       if (!this.thread && this.o.server) {
         try {
           const addr = await listenMetricsServer(this.o.server, host, port, this.sockPath !== undefined);
@@ -227,7 +227,7 @@ export class ProcessTreeMetrics {
       const r = await this.join();
       if (r === 'joined') return;
       if (r === 'rejected') break;
-      await sleep(100);
+      await sleep(50);
     }
     if (this.stopped) return;
     this.role = 'none';

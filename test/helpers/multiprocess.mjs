@@ -30,7 +30,8 @@ export const OUT_PER_CALL = USAGE.chat.completion_tokens;
 
 /** GET /chat?n=N on the app: N chat calls through the real openai client. */
 export async function chat(appPort, n, extra = '') {
-  const r = await fetch(`http://127.0.0.1:${appPort}/chat?n=${n}${extra}`);
+  // a new connection each time: a pooled one may lead to a worker that was just replaced
+  const r = await fetch(`http://127.0.0.1:${appPort}/chat?n=${n}${extra}`, { headers: { connection: 'close' } });
   const t = await r.text();
   if (r.status !== 200) throw new Error(`chat: ${r.status} ${t}`);
   return JSON.parse(t);

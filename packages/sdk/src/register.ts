@@ -31,9 +31,29 @@ export function isLauncher(main: string | undefined = process.argv[1]): boolean 
   );
 }
 
+/**
+ * PM2 cluster mode hands a worker its app environment as JSON in `pm2_env`, copied into
+ * process.env only after the preloads ran: read agentmeter's settings and the instance
+ * number (NODE_APP_INSTANCE, the stable worker index) from there.
+ */
+function adoptPm2Env(): void {
+  const raw = process.env.pm2_env;
+  if (!raw) return;
+  try {
+    const env = JSON.parse(raw) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(env)) {
+      if (!/^(AGENTMETER_|OTEL_)/.test(k) && k !== 'NODE_APP_INSTANCE') continue;
+      if (typeof v === 'string' || typeof v === 'number') process.env[k] = String(v);
+    }
+  } catch {
+    // not PM2's JSON: leave the environment alone
+  }
+}
+
 const internal = (workerThreads as { isInternalThread?: boolean }).isInternalThread === true;
 if (!internal && !(workerThreads.isMainThread && isLauncher())) {
   try {
+    adoptPm2Env();
     start();
     if (workerThreads.isMainThread) watchRunParent();
   } catch (err) {

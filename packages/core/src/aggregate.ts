@@ -126,12 +126,13 @@ function sameShape(a: MergedFamily, f: FamilySnapshot): boolean {
 function addSnapshot(into: Map<string, MergedFamily>, snap: RegistrySnapshot, worker: string, only?: (f: FamilySnapshot) => boolean): void {
   for (const f of snap.families) {
     if (only && !only(f)) continue;
-    let acc = into.get(f.prom);
+    const id = f.name.toLowerCase();
+    let acc = into.get(id);
     if (!acc) {
       acc = { name: f.name, kind: f.kind, prom: f.prom, header: f.header, buckets: f.buckets, perWorker: f.perWorker, series: new Map() };
-      into.set(f.prom, acc);
+      into.set(id, acc);
     } else if (!sameShape(acc, f)) {
-      report('AGENTMETER_AGGREGATION_CONFLICT', f.prom, `metric "${f.name}" has a different type or buckets in worker ${worker}; that worker's values are left out of the aggregate`);
+      report('AGENTMETER_AGGREGATION_CONFLICT', id, `metric "${f.name}" has a different type or buckets in worker ${worker}; that worker's values are left out of the aggregate`);
       continue;
     }
     const sum = !(f.kind === 'gauge' || f.kind === 'observablegauge');
@@ -199,12 +200,13 @@ export class SnapshotAggregator {
       // worker labels are already in the keys: add as summed families, then mark per-worker again
       const tmp = new Map<string, MergedFamily>();
       addSnapshot(tmp, { families: [f] }, '', () => true);
-      const t = tmp.get(f.prom);
+      const id = f.name.toLowerCase();
+      const t = tmp.get(id);
       if (!t) continue;
-      let acc = this.retired.get(f.prom);
+      let acc = this.retired.get(id);
       if (!acc) {
         acc = { ...t, perWorker: RUNTIME_PREFIXES.some((p) => f.name.startsWith(p)) };
-        this.retired.set(f.prom, acc);
+        this.retired.set(id, acc);
         continue;
       }
       for (const [k, v] of t.series) {

@@ -8,7 +8,9 @@ export const HELP = `agentmeter: metrics for Node.js AI applications
 Usage:
   agentmeter run [--host H] [--port P] [--path /metrics] [--token-file F] -- node app.js [args...]
       Start any Node app with agentmeter preloaded (CommonJS and ESM); /metrics is
-      served on H:P (default 127.0.0.1:9464). Other settings come from AGENTMETER_* env.
+      served on H:P (default 127.0.0.1:9464) for the app's whole process tree. SIGINT,
+      SIGTERM and SIGHUP go to the app; the exit status is the app's. Other settings
+      come from AGENTMETER_* env.
   agentmeter cost estimate --model M --requests-per-day N --input-tokens I --output-tokens O [--days D] [--json]
       Estimate the monthly cost of a model from the shipped price table.
   agentmeter --help | --version
@@ -17,6 +19,7 @@ Environment: AGENTMETER_ENABLED, AGENTMETER_METRICS_HOST, AGENTMETER_METRICS_POR
 AGENTMETER_METRICS_PATH, AGENTMETER_METRICS_TOKEN, AGENTMETER_METRICS_TOKEN_FILE,
 AGENTMETER_METRICS_BASIC_AUTH, AGENTMETER_INSTRUMENTATIONS, AGENTMETER_CARDINALITY_LIMIT,
 AGENTMETER_COST, AGENTMETER_PRICES_FILE, AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL,
+AGENTMETER_AGGREGATE, AGENTMETER_AGGREGATE_TIMEOUT,
 OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES. See docs/configuration.md.
 `;
 

@@ -167,6 +167,8 @@ export class ProcessTreeMetrics {
   private readonly members = new Map<string, Member>();
   private aggregator = new SnapshotAggregator();
   private timeouts: Counter | undefined;
+  /** Set once another process or thread joined (or a predecessor's state was taken over): from then on the exposition is the merged one. */
+  private merging = false;
   private ownLast: RegistrySnapshot | undefined;
   private saving = false;
   private saveAgain = false;
@@ -315,6 +317,20 @@ export class ProcessTreeMetrics {
     }
   }
 
+  /** The aggregation's own metrics, from the first member on (a lone process's exposition stays as it was). */
+  private ensureOwnMetrics(): void {
+    this.merging = true;
+    if (this.timeouts) return;
+    const meter = this.o.registry.getMeter('agentmeter');
+    this.timeouts = meter.createCounter('agentmeter.aggregation.timeouts', { unit: '{process}', description: 'Processes or threads that did not answer an aggregated scrape in time (their previous values were served).' });
+    this.timeouts.add(0);
+    meter
+      .createObservableUpDownCounter('agentmeter.aggregation.members', { unit: '{process}', description: 'Processes and threads aggregated by this /metrics endpoint (the serving one included).' })
+      .addCallback((r) => {
+        if (this.role === 'aggregator') r.observe(1 + [...this.members.values()].filter((m) => m.socket).length);
+      });
+  }
+
   private lowestFree(thread: boolean): string {
     this.sweepGone();
     const used = new Set<string>();
@@ -330,16 +346,6 @@ export class ProcessTreeMetrics {
     this.role = 'aggregator';
     this.takeOverState();
     if (this.worker === undefined || (this.fixed === undefined && [...this.members.values()].some((m) => m.worker === this.worker))) this.worker = this.fixed ?? this.lowestFree(false);
-    if (!this.timeouts) {
-      const meter = this.o.registry.getMeter('agentmeter');
-      this.timeouts = meter.createCounter('agentmeter.aggregation.timeouts', { unit: '{process}', description: 'Processes or threads that did not answer an aggregated scrape in time (their previous values were served).' });
-      this.timeouts.add(0);
-      meter
-        .createObservableUpDownCounter('agentmeter.aggregation.members', { unit: '{process}', description: 'Processes and threads aggregated by this /metrics endpoint (the serving one included).' })
-        .addCallback((r) => {
-          if (this.role === 'aggregator') r.observe(1 + [...this.members.values()].filter((m) => m.socket).length);
-        });
-    }
     const path = this.sockPath as string;
     if (process.platform !== 'win32') {
       try {
@@ -393,6 +399,7 @@ export class ProcessTreeMetrics {
           member = { id: h.id, worker, thread, fixed: h.fixed === true, pid: h.pid ?? 0, socket: sock, last: undefined, lastRaw: undefined, waiters: [], grace: undefined };
           this.members.set(h.id, member);
         }
+        this.ensureOwnMetrics();
         send(sock, JSON.stringify({ t: 'welcome', worker: member.worker }));
         return;
       }
@@ -424,6 +431,11 @@ export class ProcessTreeMetrics {
 
   /** One aggregated scrape: own snapshot, every member's answer (bounded wait), merged. */
   private async *aggregate(): AsyncGenerator<string, void, undefined> {
+    if (!this.merging) {
+      // alone so far: exactly the single-process exposition (no worker label)
+      yield* serializeChunks(this.o.registry, { resource: this.o.resource });
+      return;
+    }
     const asked: Array<Promise<boolean>> = [];
     const askedMembers: Member[] = [];
     const n = Date.now();
@@ -531,6 +543,7 @@ export class ProcessTreeMetrics {
         members: Array<{ id: string; worker: string; thread: boolean; fixed: boolean; pid: number; snap: RegistrySnapshot }>;
       };
       if (s.v !== 1 || s.service !== this.service) return;
+      this.ensureOwnMetrics();
       this.aggregator.importRetired(s.retired);
       for (const m of s.members) {
         if (m.id === this.id) continue; // our own values are live

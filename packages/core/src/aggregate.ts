@@ -38,6 +38,8 @@ export interface RegistrySnapshot {
   readonly families: FamilySnapshot[];
 }
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Metrics whose values describe one process or thread (not summed across members). */
 const RUNTIME_PREFIXES = ['process.', 'nodejs.', 'v8js.'];
 
@@ -222,24 +224,33 @@ export class SnapshotAggregator {
     }
   }
 
-  /** Retired values plus every live member's snapshot, merged. */
-  merge(members: Iterable<MemberSnapshot>): Map<string, MergedFamily> {
+  private retiredCopy(): Map<string, MergedFamily> {
     const out = new Map<string, MergedFamily>();
     for (const [k, f] of this.retired) {
       const series = new Map<string, number | Hist>();
       for (const [lk, v] of f.series) series.set(lk, typeof v === 'number' ? v : { counts: v.counts.slice(), sum: v.sum, count: v.count });
       out.set(k, { ...f, series });
     }
+    return out;
+  }
+
+  /** Retired values plus every live member's snapshot, merged. */
+  merge(members: Iterable<MemberSnapshot>): Map<string, MergedFamily> {
+    const out = this.retiredCopy();
+    // a retired per-worker family's keys already hold the worker label
+    for (const m of members) addSnapshot(out, m.snapshot, m.worker);
+    return out;
+  }
+
+  /** As `merge`, yielding to the event loop after each member (a big tree never blocks the loop for the whole merge). */
+  async mergeAsync(members: Iterable<MemberSnapshot>): Promise<Map<string, MergedFamily>> {
+    const out = this.retiredCopy();
     for (const m of members) {
-      // a retired per-worker family's keys already hold the worker label
-      addSnapshotMerged(out, m);
+      await yieldToLoop();
+      addSnapshot(out, m.snapshot, m.worker);
     }
     return out;
   }
-}
-
-function addSnapshotMerged(out: Map<string, MergedFamily>, m: MemberSnapshot): void {
-  addSnapshot(out, m.snapshot, m.worker);
 }
 
 const leCache = new Map<string, string[]>();
@@ -254,8 +265,6 @@ function leSuffixes(b: number[]): string[] {
   }
   return s;
 }
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The Prometheus text of merged families, in chunks of about `chunkSize` series with a

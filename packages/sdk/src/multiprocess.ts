@@ -472,9 +472,13 @@ export class ProcessTreeMetrics {
     this.ownLast = own;
     const snaps: MemberSnapshot[] = [{ worker: this.worker ?? '0', snapshot: own }];
     for (const m of this.members.values()) if (m.last) snaps.push({ worker: m.worker, snapshot: m.last });
-    const merged = this.aggregator.merge(snaps);
-    void this.saveState();
-    yield* serializeMerged(merged, { resource: this.o.resource });
+    const merged = await this.aggregator.mergeAsync(snaps);
+    try {
+      yield* serializeMerged(merged, { resource: this.o.resource });
+    } finally {
+      // after the response: what this scrape served, for a successor
+      void this.saveState();
+    }
   }
 
   // ---------------------------------------------------------------- hand-over state

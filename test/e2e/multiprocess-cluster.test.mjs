@@ -16,6 +16,7 @@ async function startCluster({ workersOnly, workers = 2, env = {} }) {
   const args = workersOnly ? [fixture('cluster-app.cjs')] : ['--require', '@agentmeter/sdk/register', fixture('cluster-app.cjs')];
   const app = startNode(args, {
     cwd: ROOT,
+    timeout: 60_000, // three or more Node processes starting on a shared 2-core machine
     env: { LLM_URL: llm.url, APP_PORT: String(appPort), AGENTMETER_METRICS_PORT: String(metricsPort), WORKERS: String(workers), OTEL_SERVICE_NAME: 'cluster-app', ...(workersOnly ? { PRELOAD_WORKERS_ONLY: '1' } : {}), ...env },
   });
   await app.ready;

@@ -18,6 +18,7 @@ for (const [what, file, restarted] of [
     const metricsPort = await freePort();
     const app = startNode(['--require', '@agentmeter/sdk/register', fixture(file)], {
       cwd: ROOT,
+      timeout: 60_000,
       env: { LLM_URL: llm.url, AGENTMETER_METRICS_PORT: String(metricsPort), OTEL_SERVICE_NAME: 'tree-app' },
     });
     let prom;

@@ -33,6 +33,7 @@ test('OTLP from a node:cluster app: one export stream per process, sums exact, n
   const appPort = await freePort();
   const app = startNode(['--require', '@agentmeter/sdk/register', fixture('cluster-app.cjs')], {
     cwd: ROOT,
+    timeout: 60_000, // three or more Node processes starting on a shared 2-core machine
     env: { LLM_URL: llm.url, APP_PORT: String(appPort), AGENTMETER_METRICS_PORT: String(metricsPort), WORKERS: '2', AGENTMETER_OTLP_ENDPOINT: rx.url, AGENTMETER_OTLP_INTERVAL: '300' },
   });
   try {

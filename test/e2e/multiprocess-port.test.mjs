@@ -36,7 +36,7 @@ function portIsFree(port) {
 
 test('a metrics port held by an unrelated program: one clear warning, the app keeps serving its own requests', async () => {
   const blocker = await holdPort();
-  const app = startNode(['--require', '@agentmeter/sdk/register', appFixture], { cwd: ROOT, env: { AGENTMETER_METRICS_PORT: String(blocker.port) } });
+  const app = startNode(['--require', '@agentmeter/sdk/register', appFixture], { cwd: ROOT, timeout: 60_000, env: { AGENTMETER_METRICS_PORT: String(blocker.port) } });
   try {
     const [, port] = await app.ready;
     for (let i = 0; i < 3; i++) assert.equal(await fetch(`http://127.0.0.1:${port}/ok`).then((r) => r.text()), 'ok');
@@ -58,6 +58,7 @@ test('node:cluster with the metrics port held by an unrelated program: every wor
   const appPort = await freePort();
   const app = startNode(['--require', '@agentmeter/sdk/register', fixture('cluster-app.cjs')], {
     cwd: ROOT,
+    timeout: 60_000, // three or more Node processes starting on a shared 2-core machine
     env: { LLM_URL: llm.url, APP_PORT: String(appPort), AGENTMETER_METRICS_PORT: String(blocker.port), WORKERS: '2' },
   });
   try {
@@ -78,7 +79,7 @@ test('agentmeter run -- npm start: npm does not take the port, the app serves /m
   const dir = mkdtempSync(join(tmpdir(), 'agentmeter-npm-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'npm-app', private: true, scripts: { start: `node ${JSON.stringify(appFixture)}` } }));
   const metricsPort = await freePort();
-  const cli = startNode([bin, 'run', '--port', String(metricsPort), '--', 'npm', 'start'], { cwd: dir, env: { NODE_PATH: join(ROOT, 'node_modules') } });
+  const cli = startNode([bin, 'run', '--port', String(metricsPort), '--', 'npm', 'start'], { cwd: dir, timeout: 60_000, env: { NODE_PATH: join(ROOT, 'node_modules') } });
   try {
     const [, appPort] = await cli.ready;
     await fetch(`http://127.0.0.1:${appPort}/ok`).then((r) => r.text());
@@ -98,7 +99,7 @@ test('agentmeter run forwards SIGTERM and SIGINT to the app and exits with its s
   for (const sig of ['SIGTERM', 'SIGINT']) {
     const metricsPort = await freePort();
     const script = `process.on('${sig}', () => { console.log('got ${sig}'); process.exit(7); }); setInterval(() => {}, 1000); console.log('ready 0');`;
-    const cli = startNode([bin, 'run', '--port', String(metricsPort), '--', 'node', '-e', script], { cwd: ROOT });
+    const cli = startNode([bin, 'run', '--port', String(metricsPort), '--', 'node', '-e', script], { cwd: ROOT, timeout: 60_000 });
     await cli.ready;
     cli.child.kill(sig);
     const code = await new Promise((r) => cli.child.once('exit', (c) => r(c)));
@@ -114,6 +115,7 @@ test('agentmeter run under npx: SIGTERM to npx leaves no CLI or app running, the
   const appPort = await freePort();
   const npx = spawn('npx', ['--no-install', 'agentmeter', 'run', '--port', String(metricsPort), '--', 'node', appFixture], {
     cwd: ROOT,
+    timeout: 60_000, // three or more Node processes starting on a shared 2-core machine
     env: { ...process.env, APP_PORT: String(appPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,7 +135,7 @@ test('agentmeter run under npx: SIGTERM to npx leaves no CLI or app running, the
 test('agentmeter run killed with SIGKILL: the app notices and stops (no orphan holding the port)', async () => {
   const metricsPort = await freePort();
   const appPort = await freePort();
-  const cli = startNode([bin, 'run', '--port', String(metricsPort), '--', 'node', appFixture], { cwd: ROOT, env: { APP_PORT: String(appPort) } });
+  const cli = startNode([bin, 'run', '--port', String(metricsPort), '--', 'node', appFixture], { cwd: ROOT, timeout: 60_000, env: { APP_PORT: String(appPort) } });
   await cli.ready;
   await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status === 200, { what: 'metrics served' });
   cli.child.kill('SIGKILL');

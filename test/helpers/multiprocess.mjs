@@ -66,7 +66,7 @@ export function workerPids(stdout) {
 
 /** Assert Prometheus' exact sums for `calls` LLM calls. */
 export async function expectCalls(prom, calls) {
-  await prom.waitForValue(LLM_CALLS, (v) => v === calls);
-  await prom.waitForValue(INPUT_TOKENS, (v) => v === calls * IN_PER_CALL);
-  await prom.waitForValue(OUTPUT_TOKENS, (v) => v === calls * OUT_PER_CALL);
+  await prom.waitForValue(LLM_CALLS, (v) => v === calls, 60_000);
+  await prom.waitForValue(INPUT_TOKENS, (v) => v === calls * IN_PER_CALL, 60_000);
+  await prom.waitForValue(OUTPUT_TOKENS, (v) => v === calls * OUT_PER_CALL, 60_000);
 }

@@ -45,7 +45,7 @@ for (const workersOnly of [false, true]) {
       assert.equal(sumOf(text, 'gen_ai_client_operation_duration_seconds_count'), 7);
       assert.equal(sumOf(text, 'agentmeter_aggregation_members'), workersOnly ? 2 : 3);
 
-      // every original worker is killed (SIGKILL, then SIGTERM) and replaced; in
+      // every original worker is killed (SIGKILL, then SIGTERM, then SIGINT) and replaced; in
       // workers-only mode one of them is the process serving the port
       const [w1, w2] = workerPids(c.app.stdout);
       await killAndReplace(c.app, w1, 'SIGKILL');
@@ -54,8 +54,15 @@ for (const workersOnly of [false, true]) {
       await killAndReplace(c.app, w2, 'SIGTERM');
       for (let i = 0; i < 3; i++) await chat(c.appPort, 1);
       await expectCalls(prom, 15);
+      // SIGINT, which the workers do not handle, right after two calls (no scrape in
+      // between): the worker sends its final values before the signal takes it down
+      const { pid } = await chat(c.appPort, 2);
+      const before = workerPids(c.app.stdout).length;
+      process.kill(pid, 'SIGINT');
+      await waitFor(() => workerPids(c.app.stdout).length > before, { what: 'replacement worker' });
+      await expectCalls(prom, 17);
       await new Promise((r) => setTimeout(r, 2500)); // a few more scrapes
-      assert.equal(await prom.value(LLM_CALLS_NOW), 15);
+      assert.equal(await prom.value(LLM_CALLS_NOW), 17);
       const resets = await totalResets(prom);
       assert.equal(resets.total, 0, `no counter or histogram series went down: ${resets.where.join(', ')}`);
       // the worker label stays bounded: restarts reuse the freed indexes

@@ -37,6 +37,9 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
     for (let i = 0; i < 7; i++) await chat(appPort, 1);
     await expectCalls(prom, 7);
 
+    // five calls, then at once (no scrape in between) the reload: PM2 sends SIGINT to the
+    // old instances, which hand their last values over before they go
+    for (let i = 0; i < 5; i++) await chat(appPort, 1);
     const before = pids().map((p) => p.pid);
     pm2('reload', 'app');
     await waitFor(() => {
@@ -44,7 +47,6 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
       return now.length === 2 && now.every((p) => !before.includes(p.pid));
     }, { what: 'both instances replaced by the reload' });
     await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { what: 'aggregated again after reload' });
-    for (let i = 0; i < 5; i++) await chat(appPort, 1);
     await expectCalls(prom, 12);
 
     const victim = pids()[0].pid;

@@ -140,6 +140,14 @@ function send(socket: Socket | undefined, line: string): void {
   }
 }
 
+/** Marks agentmeter's own signal listeners (the OTLP flush in start.ts too), so they are told apart from the app's. */
+export const OWN_SIGNAL_HANDLER = Symbol.for('agentmeter.signal-handler');
+
+/** Signal listeners that are not agentmeter's: the app's own. */
+export function foreignListeners(sig: NodeJS.Signals): number {
+  return process.listeners(sig).filter((l) => !(l as unknown as Record<symbol, boolean>)[OWN_SIGNAL_HANDLER]).length;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
@@ -175,6 +183,7 @@ export class ProcessTreeMetrics {
   // member
   private link: Socket | undefined;
   private readonly onExit = () => this.exitNow();
+  private readonly onSignals: Array<[NodeJS.Signals, () => void]> = [];
 
   constructor(private readonly o: ProcessTreeOptions) {
     this.ready = new Promise((r) => (this.resolveReady = r));
@@ -186,6 +195,7 @@ export class ProcessTreeMetrics {
       this.statePath = join(this.dir, `${hostKey(o.host)}-${o.port}.state.json`);
     }
     process.on('exit', this.onExit);
+    if (this.sockPath && isMainThread) this.watchSignals();
     void this.elect();
   }
 
@@ -564,6 +574,42 @@ export class ProcessTreeMetrics {
 
   // ---------------------------------------------------------------- shutdown
 
+  /**
+   * A signal the app does not handle kills the process without an 'exit' event: send the
+   * final values (member) or save the state (aggregator) first, then let the signal do
+   * what it would have done. If the app handles the signal itself, nothing changes: its
+   * exit sends the final values.
+   */
+  private watchSignals(): void {
+    const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const sig of signals) {
+      const handler = () => {
+        if (foreignListeners(sig) > 0) return; // the app's handler decides; 'exit' sends the values
+        this.exitNow();
+        this.leaveNow();
+        this.unwatchSignals();
+        // other agentmeter listeners (the OTLP flush) re-raise the signal when they are done
+        if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+      };
+      (handler as unknown as Record<symbol, boolean>)[OWN_SIGNAL_HANDLER] = true;
+      process.on(sig, handler);
+      this.onSignals.push([sig, handler]);
+    }
+  }
+
+  private unwatchSignals(): void {
+    for (const [sig, h] of this.onSignals) process.removeListener(sig, h);
+    this.onSignals.length = 0;
+  }
+
+  /** After the final values went out: stop reporting (the process is about to die). */
+  private leaveNow(): void {
+    this.stopped = true;
+    process.removeListener('exit', this.onExit);
+    if (this.retry) clearTimeout(this.retry);
+    this.link?.end();
+  }
+
   private exitNow(): void {
     if (this.role === 'aggregator') this.saveStateSync();
     else if (this.role === 'member' && this.link) {
@@ -581,6 +627,7 @@ export class ProcessTreeMetrics {
     this.exitNow();
     this.stopped = true;
     process.removeListener('exit', this.onExit);
+    this.unwatchSignals();
     if (this.retry) clearTimeout(this.retry);
     for (const m of this.members.values()) if (m.grace) clearTimeout(m.grace);
     if (this.link) {

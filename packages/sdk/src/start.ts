@@ -8,7 +8,7 @@ import { HttpDiagnosticsMetrics } from './http-metrics';
 import { enableInstrumentations, type Enabled } from './instrumentations';
 import { isMainThread } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { ProcessTreeMetrics } from './multiprocess';
+import { OWN_SIGNAL_HANDLER, ProcessTreeMetrics } from './multiprocess';
 import { createMetricsHandler, createMetricsServer } from './server';
 
 const GLOBAL_KEY = Symbol.for('agentmeter.sdk.handle');
@@ -211,6 +211,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
         if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
       });
     };
+    (onSigterm as unknown as Record<symbol, boolean>)[OWN_SIGNAL_HANDLER] = true;
     process.on('SIGTERM', onSigterm);
   }
   return handle;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { bytes, fmt, header, median, pick, ratio, result, sleep, table } from './lib/common.mjs';
 
 const PROCS = 8;
-const PER_PROC = pick(10_000, 200);
+const PER_PROC = Number(process.env.BENCH_MP_SERIES) || pick(10_000, 200);
 const RUNS = pick(5, 1);
 const child = fileURLToPath(new URL('./lib/mp-child.cjs', import.meta.url));
 
@@ -26,8 +26,9 @@ function freePort() {
   });
 }
 
-function spawnChild(port, series, tag) {
-  const c = fork(child, { env: { ...process.env, MP_PORT: String(port), MP_SERIES: String(series), MP_TAG: tag, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function spawnChild(port, series, tag, execArgv = []) {
+  const c = fork(child, {
+    execArgv, env: { ...process.env, MP_PORT: String(port), MP_SERIES: String(series), MP_TAG: tag, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (cmd) =>
     new Promise((resolve) => {
       const on = (m) => {
@@ -75,7 +76,8 @@ await alone.ready;
 
 // --- 8 processes x 10k series: the first serves and aggregates
 const p8 = await freePort();
-const procs = [spawnChild(p8, PER_PROC, 'p0')];
+// BENCH_MP_PROF=dir: CPU profile of the serving process (node --cpu-prof)
+const procs = [spawnChild(p8, PER_PROC, 'p0', process.env.BENCH_MP_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_MP_PROF}`] : [])];
 await procs[0].ready;
 for (let i = 1; i < PROCS; i++) procs.push(spawnChild(p8, PER_PROC, `p${i}`));
 await Promise.all(procs.map((p) => p.ready));
@@ -98,7 +100,7 @@ const singleHot = Math.min(...hots.alone);
 const memberHot = Math.min(...hots.member);
 const aggHot = Math.min(...hots.agg);
 alone.c.kill();
-for (const p of procs) p.c.kill();
+for (const p of procs) p.c.send({ cmd: 'exit' });
 
 table('Scrape of the serving process', ['setup', 'scrape latency, ms (median)', 'longest event-loop block of the serving process, ms (worst)', 'output'], [
   [`1 process, ${(PROCS * PER_PROC).toLocaleString('en-US')} series`, fmt(singleRes.latency, 0), fmt(singleRes.block, 1), bytes(singleRes.size)],

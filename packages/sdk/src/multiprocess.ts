@@ -106,28 +106,36 @@ function hostKey(host: string): string {
   return host.replace(/[^A-Za-z0-9.-]/g, '_');
 }
 
-/** A line-delimited reader: calls onLine for each complete line. */
+/**
+ * A line-delimited reader: calls onLine for each complete line. Only each new chunk is
+ * searched for the newline and a line's pieces are joined once (a snapshot of several MB
+ * arrives in many chunks; growing one string and searching it each time is quadratic).
+ */
 function readLines(socket: Socket, onLine: (line: string) => void): void {
-  let buf = '';
+  let parts: string[] = [];
+  let size = 0;
   socket.setEncoding('utf8');
   socket.on('data', (d: string) => {
-    let start = 0;
-    let from = buf.length;
-    buf += d;
+    let from = 0;
     for (;;) {
-      const i = buf.indexOf('\n', from);
+      const i = d.indexOf('\n', from);
       if (i < 0) break;
-      const line = buf.slice(start, i);
-      start = i + 1;
-      from = start;
+      parts.push(d.slice(from, i));
+      const line = parts.length === 1 ? parts[0] : parts.join('');
+      parts = [];
+      size = 0;
+      from = i + 1;
       try {
         onLine(line);
       } catch (e) {
         report('AGENTMETER_AGGREGATION_PROTOCOL', 'line', `bad message on the aggregation socket: ${(e as Error).message}`);
       }
     }
-    buf = start === 0 ? buf : buf.slice(start);
-    if (buf.length > MAX_LINE) socket.destroy();
+    if (from < d.length) {
+      parts.push(from === 0 ? d : d.slice(from));
+      size += d.length - from;
+      if (size > MAX_LINE) socket.destroy();
+    }
   });
 }
 
@@ -494,13 +502,21 @@ export class ProcessTreeMetrics {
   // ---------------------------------------------------------------- hand-over state
 
   private stateText(own: RegistrySnapshot | undefined): string {
+    return this.stateParts(own).join('');
+  }
+
+  /** The saved state as pieces (member snapshots are kept as the JSON they arrived in: no re-serialising). */
+  private stateParts(own: RegistrySnapshot | undefined): string[] {
     const parts: string[] = [];
     if (own) parts.push(JSON.stringify({ id: this.id, worker: this.worker, thread: false, fixed: this.fixed !== undefined, pid: process.pid }).slice(0, -1) + ',"snap":' + JSON.stringify(own) + '}');
     for (const m of this.members.values()) {
       if (!m.lastRaw) continue;
       parts.push(JSON.stringify({ id: m.id, worker: m.worker, thread: m.thread, fixed: m.fixed, pid: m.pid }).slice(0, -1) + ',"snap":' + m.lastRaw + '}');
     }
-    return `{"v":1,"service":${JSON.stringify(this.service)},"at":${Date.now()},"retired":${JSON.stringify(this.aggregator.exportRetired())},"members":[${parts.join(',')}]}`;
+    const out = [`{"v":1,"service":${JSON.stringify(this.service)},"at":${Date.now()},"retired":${JSON.stringify(this.aggregator.exportRetired())},"members":[`];
+    parts.forEach((p, i) => out.push(i ? ',' + p : p));
+    out.push(']}');
+    return out;
   }
 
   /** After each scrape: what it served, for a successor if this process goes away. */
@@ -515,7 +531,12 @@ export class ProcessTreeMetrics {
       do {
         this.saveAgain = false;
         const tmp = `${this.statePath}.${process.pid}.tmp`;
-        await fsp.writeFile(tmp, this.stateText(this.ownLast), { mode: 0o600 });
+        const fh = await fsp.open(tmp, 'w', 0o600);
+        try {
+          for (const part of this.stateParts(this.ownLast)) await fh.write(part);
+        } finally {
+          await fh.close();
+        }
         if (this.role !== 'aggregator') break;
         await fsp.rename(tmp, this.statePath);
       } while (this.saveAgain);

@@ -13,22 +13,11 @@
  */
 import * as workerThreads from 'node:worker_threads';
 import { start } from './start';
-import { watchRunParent } from './run-parent';
+import { isLauncher, watchRunParent } from './run-parent';
 
 function fail(err: Error): never {
   process.stderr.write(`${err.message}\n`);
   process.exit(1);
-}
-
-/** True in npm, npx, pnpm, yarn, corepack and the agentmeter CLI: launchers, not the app. */
-export function isLauncher(main: string | undefined = process.argv[1]): boolean {
-  if (!main) return false;
-  const m = main.replace(/\\/g, '/');
-  return (
-    /\/node_modules\/(npm|pnpm|yarn|corepack|@yarnpkg\/cli-dist|@agentmeter\/sdk)\/(bin|dist)\//.test(m) ||
-    /\/(npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)(-cli)?(\.c?js)?$/.test(m) ||
-    /\/packages\/sdk\/bin\/agentmeter\.js$|\/bin\/agentmeter(\.js)?$/.test(m)
-  );
 }
 
 /**

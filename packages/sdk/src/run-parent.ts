@@ -25,3 +25,15 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** True in npm, npx, pnpm, yarn, corepack and the agentmeter CLI: launchers, not the app. */
+export function isLauncher(main: string | undefined = process.argv[1]): boolean {
+  if (!main) return false;
+  const m = main.replace(/\\/g, '/');
+  return (
+    /\/node_modules\/(npm|pnpm|yarn|corepack|@yarnpkg\/cli-dist|@agentmeter\/sdk)\/(bin|dist)\//.test(m) ||
+    /\/(npm|npx|pnpm|pnpx|yarn|yarnpkg|corepack)$/.test(m) ||
+    /\/(npm|npx)-cli\.js$/.test(m) ||
+    /\/packages\/sdk\/bin\/agentmeter\.js$|\/bin\/agentmeter(\.js)?$/.test(m)
+  );
+}

@@ -156,6 +156,14 @@ export function foreignListeners(sig: NodeJS.Signals): number {
   return process.listeners(sig).filter((l) => !(l as unknown as Record<symbol, boolean>)[OWN_SIGNAL_HANDLER]).length;
 }
 
+function rmQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
@@ -632,8 +640,12 @@ export class ProcessTreeMetrics {
   }
 
   private exitNow(): void {
-    if (this.role === 'aggregator') this.saveStateSync();
-    else if (this.role === 'member' && this.link) {
+    if (this.role === 'aggregator') {
+      // a successor needs the state only if another process of the tree is still there
+      if (this.members.size > 0) this.saveStateSync();
+      else if (this.statePath) rmQuiet(this.statePath);
+      if (this.sockPath && process.platform !== 'win32') rmQuiet(this.sockPath);
+    } else if (this.role === 'member' && this.link) {
       try {
         this.link.write(`B ${JSON.stringify(snapshotStores(this.o.registry))}\n`);
       } catch {

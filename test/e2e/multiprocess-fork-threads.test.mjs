@@ -46,3 +46,16 @@ for (const [what, file, restarted] of [
     }
   });
 }
+
+test('a fork()ed child that records and exits before any scrape still counts (its final values are sent at exit)', async () => {
+  const metricsPort = await freePort();
+  const app = startNode(['--require', '@agentmeter/sdk/register', fixture('short-child.cjs')], { cwd: ROOT, timeout: 60_000, env: { AGENTMETER_METRICS_PORT: String(metricsPort) } });
+  try {
+    await app.ready;
+    const text = await scrape(metricsPort);
+    assert.equal(sumOf(text, 'app_jobs_total'), 3);
+    assert.equal(sumOf(text, 'agentmeter_aggregation_members'), 1, 'only the parent is left');
+  } finally {
+    await app.stop();
+  }
+});

@@ -22,7 +22,7 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
   const appPort = await freePort();
   const env = { ...process.env, PM2_HOME: home, LLM_URL: llm.url, APP_PORT: String(appPort), AGENTMETER_METRICS_PORT: String(metricsPort), OTEL_SERVICE_NAME: 'pm2-app' };
   const pm2 = (...args) => {
-    const r = spawnSync(process.execPath, [PM2, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [PM2, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`pm2 ${args.join(' ')}: ${r.status}\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   };
@@ -30,9 +30,9 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
   let prom;
   try {
     pm2('start', fixture('pm2-app.cjs'), '--name', 'app', '-i', '2', '--node-args=--require @agentmeter/sdk/register');
-    await waitFor(() => pids().length === 2, { what: 'two PM2 instances online' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${appPort}/pid`)).status === 200, { what: 'app listening' });
-    await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { what: 'both instances aggregated' });
+    await waitFor(() => pids().length === 2, { timeout: 90_000, what: 'two PM2 instances online' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${appPort}/pid`)).status === 200, { timeout: 90_000, what: 'app listening' });
+    await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'both instances aggregated' });
     prom = await startPrometheus([{ job: 'app', port: metricsPort }]);
     for (let i = 0; i < 7; i++) await chat(appPort, 1);
     await expectCalls(prom, 7);
@@ -45,8 +45,8 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
     await waitFor(() => {
       const now = pids();
       return now.length === 2 && now.every((p) => !before.includes(p.pid));
-    }, { what: 'both instances replaced by the reload' });
-    await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { what: 'aggregated again after reload' });
+    }, { timeout: 90_000, what: 'both instances replaced by the reload' });
+    await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'aggregated again after reload' });
     await expectCalls(prom, 12);
 
     const victim = pids()[0].pid;
@@ -54,7 +54,7 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
     await waitFor(() => {
       const now = pids();
       return now.length === 2 && !now.some((p) => p.pid === victim);
-    }, { what: 'PM2 restarted the killed worker' });
+    }, { timeout: 90_000, what: 'PM2 restarted the killed worker' });
     for (let i = 0; i < 3; i++) await chat(appPort, 1);
     await expectCalls(prom, 15);
     await new Promise((r) => setTimeout(r, 2500));

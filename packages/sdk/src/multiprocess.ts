@@ -425,7 +425,6 @@ export class ProcessTreeMetrics {
           member = { id: h.id, worker, thread, fixed: h.fixed === true, pid: h.pid ?? 0, socket: sock, last: undefined, lastRaw: undefined, waiters: [], grace: undefined };
           this.members.set(h.id, member);
         }
-        this.ensureOwnMetrics();
         send(sock, JSON.stringify({ t: 'welcome', worker: member.worker }));
         return;
       }
@@ -450,14 +449,17 @@ export class ProcessTreeMetrics {
     if (this.members.get(m.id) !== m) return;
     this.members.delete(m.id);
     if (m.grace) clearTimeout(m.grace);
-    if (m.last) this.aggregator.retire({ worker: m.worker, snapshot: m.last });
+    if (m.last && m.last.families.length > 0) {
+      this.ensureOwnMetrics(); // its values stay: from now on the exposition is the merged one
+      this.aggregator.retire({ worker: m.worker, snapshot: m.last });
+    }
     for (const f of m.waiters) f(false);
     m.waiters = [];
   }
 
   /** One aggregated scrape: own snapshot, every member's answer (bounded wait), merged. */
   private async *aggregate(): AsyncGenerator<string, void, undefined> {
-    if (!this.merging) {
+    if (!this.merging && this.members.size === 0) {
       // alone so far: exactly the single-process exposition (no worker label)
       yield* serializeChunks(this.o.registry, { resource: this.o.resource });
       return;
@@ -489,8 +491,18 @@ export class ProcessTreeMetrics {
         }
       });
       if (late) {
+        this.ensureOwnMetrics();
         this.timeouts?.add(late);
         report('AGENTMETER_AGGREGATION_TIMEOUT', 'scrape', `${late} process(es) did not answer a scrape within ${this.o.timeoutMillis} ms; their previous values were served (counted in agentmeter_aggregation_timeouts_total)`);
+      }
+    }
+    if (!this.merging) {
+      // members that recorded nothing yet (a library's idle worker thread) do not turn a
+      // lone process's exposition into the merged one
+      if ([...this.members.values()].some((m) => m.last !== undefined && m.last.families.length > 0)) this.ensureOwnMetrics();
+      else {
+        yield* serializeChunks(this.o.registry, { resource: this.o.resource });
+        return;
       }
     }
     // own values last, so this scrape already counts the members that were late

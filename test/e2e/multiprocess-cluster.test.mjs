@@ -26,7 +26,7 @@ async function startCluster({ workersOnly, workers = 2, env = {} }) {
 async function killAndReplace(app, pid, signal) {
   const before = workerPids(app.stdout).length;
   process.kill(pid, signal);
-  await waitFor(() => workerPids(app.stdout).length > before, { what: 'replacement worker' });
+  await waitFor(() => workerPids(app.stdout).length > before, { timeout: 60_000, what: 'replacement worker' });
 }
 
 for (const workersOnly of [false, true]) {
@@ -59,7 +59,7 @@ for (const workersOnly of [false, true]) {
       const { pid } = await chat(c.appPort, 2);
       const before = workerPids(c.app.stdout).length;
       process.kill(pid, 'SIGINT');
-      await waitFor(() => workerPids(c.app.stdout).length > before, { what: 'replacement worker' });
+      await waitFor(() => workerPids(c.app.stdout).length > before, { timeout: 60_000, what: 'replacement worker' });
       await expectCalls(prom, 17);
       await new Promise((r) => setTimeout(r, 2500)); // a few more scrapes
       assert.equal(await prom.value(LLM_CALLS_NOW), 17);

@@ -32,7 +32,7 @@ for (const [what, file, restarted] of [
       assert.equal(sumOf(text, 'agentmeter_aggregation_members'), 3, 'the parent and two children/threads');
       // the parent itself made no LLM call: every one came from a child/thread
       await fetch(`http://127.0.0.1:${appPort}/exit?to=0`).then((r) => r.text());
-      await waitFor(() => restarted(app.stdout), { what: 'replacement' });
+      await waitFor(() => restarted(app.stdout), { timeout: 60_000, what: 'replacement' });
       await chat(appPort, 2, '&to=0');
       await expectCalls(prom, 9);
       await new Promise((r) => setTimeout(r, 2500));

@@ -127,6 +127,8 @@ function sameShape(a: MergedFamily, f: FamilySnapshot): boolean {
  */
 function addSnapshot(into: Map<string, MergedFamily>, snap: RegistrySnapshot, worker: string, only?: (f: FamilySnapshot) => boolean): void {
   for (const f of snap.families) {
+    // a snapshot comes from another process: skip what is not shaped like one
+    if (!f || typeof f.name !== 'string' || typeof f.prom !== 'string' || typeof f.header !== 'string' || !Array.isArray(f.series)) continue;
     if (only && !only(f)) continue;
     const id = f.name.toLowerCase();
     let acc = into.get(id);
@@ -140,12 +142,15 @@ function addSnapshot(into: Map<string, MergedFamily>, snap: RegistrySnapshot, wo
     const sum = !(f.kind === 'gauge' || f.kind === 'observablegauge');
     const series = acc.series;
     for (const row of f.series) {
+      if (!Array.isArray(row) || typeof row[0] !== 'string') continue;
       const key = f.perWorker ? withWorker(row[0], worker) : row[0];
       if (row.length === 2) {
+        if (typeof row[1] !== 'number') continue;
         const prev = series.get(key) as number | undefined;
         series.set(key, sum && prev !== undefined ? prev + row[1] : row[1]);
       } else {
         const [, s, c, counts] = row;
+        if (!Array.isArray(counts) || typeof s !== 'number' || typeof c !== 'number') continue;
         const prev = series.get(key) as Hist | undefined;
         if (prev === undefined || prev.counts.length !== counts.length) {
           series.set(key, { counts: counts.slice(), sum: s, count: c });

@@ -76,3 +76,12 @@ test('a family whose type differs between members is left out for that member, w
   assert.match(t, /^x_total 1$/m);
   assert.doesNotMatch(t, /^x_bucket/m);
 });
+
+test('a malformed snapshot (from another process) is skipped, never thrown', async () => {
+  const agg = new SnapshotAggregator();
+  const good = await member(2);
+  const bad = { families: [null, { name: 1 }, { name: 'jobs', kind: 'counter', prom: 'jobs_total', header: '', perWorker: false, series: [[1, 2], ['x'], 'y', ['kind="b"', 'NaN']] }] };
+  agg.retire({ worker: '9', snapshot: bad });
+  const t = await text(await agg.mergeAsync([{ worker: '0', snapshot: good }, { worker: '1', snapshot: bad }]));
+  assert.match(t, /^jobs_total\{kind="a"\} 2$/m);
+});

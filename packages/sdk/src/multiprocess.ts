@@ -212,7 +212,7 @@ export class ProcessTreeMetrics {
     }
     process.on('exit', this.onExit);
     if (this.sockPath && isMainThread) this.watchSignals();
-    void this.elect();
+    this.reelect();
   }
 
   /** What a scrape of this process's metrics server returns: the tree's aggregate, or its own registry. */
@@ -221,6 +221,14 @@ export class ProcessTreeMetrics {
   }
 
   // ---------------------------------------------------------------- election
+
+  /** elect() without a floating promise: whatever goes wrong is a diagnostic, never an unhandled rejection. */
+  private reelect(): void {
+    this.elect().catch((e: Error) => {
+      report('AGENTMETER_AGGREGATION_FAILED', 'elect', `serving or joining the process tree's metrics failed: ${e?.message ?? String(e)}; this process's metrics may not be served`);
+      this.resolveReady(undefined);
+    });
+  }
 
   private async elect(): Promise<void> {
     if (this.stopped) return;
@@ -267,7 +275,7 @@ export class ProcessTreeMetrics {
       );
     this.resolveReady(undefined);
     if (this.sockPath) {
-      this.retry = setTimeout(() => void this.elect(), RETRY_MS);
+      this.retry = setTimeout(() => this.reelect(), RETRY_MS);
       this.retry.unref();
     }
   }
@@ -324,7 +332,7 @@ export class ProcessTreeMetrics {
         this.role = 'none';
         if (this.stopped) return;
         // the aggregator is gone: race for the port again (jitter spreads the members)
-        setTimeout(() => void this.elect(), 10 + Math.floor(Math.random() * 90)).unref();
+        setTimeout(() => this.reelect(), 10 + Math.floor(Math.random() * 90)).unref();
       });
     });
   }
@@ -432,7 +440,9 @@ export class ProcessTreeMetrics {
       if (kind === 83 /* S */ || kind === 66 /* B */) {
         const sp = kind === 83 ? line.indexOf(' ', 2) : 1;
         const raw = line.slice(sp + 1);
-        member.last = JSON.parse(raw) as RegistrySnapshot;
+        const snap = JSON.parse(raw) as RegistrySnapshot;
+        if (!snap || !Array.isArray(snap.families)) throw new Error('a snapshot without families');
+        member.last = snap;
         member.lastRaw = raw;
         const w = member.waiters;
         member.waiters = [];
@@ -449,9 +459,13 @@ export class ProcessTreeMetrics {
     if (this.members.get(m.id) !== m) return;
     this.members.delete(m.id);
     if (m.grace) clearTimeout(m.grace);
-    if (m.last && m.last.families.length > 0) {
-      this.ensureOwnMetrics(); // its values stay: from now on the exposition is the merged one
-      this.aggregator.retire({ worker: m.worker, snapshot: m.last });
+    try {
+      if (m.last && m.last.families.length > 0) {
+        this.ensureOwnMetrics(); // its values stay: from now on the exposition is the merged one
+        this.aggregator.retire({ worker: m.worker, snapshot: m.last });
+      }
+    } catch (e) {
+      report('AGENTMETER_AGGREGATION_PROTOCOL', 'retire', `the last values of worker ${m.worker} could not be kept: ${(e as Error).message}`);
     }
     for (const f of m.waiters) f(false);
     m.waiters = [];

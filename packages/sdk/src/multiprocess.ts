@@ -194,8 +194,8 @@ export class ProcessTreeMetrics {
   /** Set once another process or thread joined (or a predecessor's state was taken over): from then on the exposition is the merged one. */
   private merging = false;
   private ownLast: RegistrySnapshot | undefined;
-  private saving = false;
-  private saveAgain = false;
+  private stateChain: Promise<void> = Promise.resolve();
+  private saveSeq = 0;
   // member
   private link: Socket | undefined;
   private readonly onExit = () => this.exitNow();
@@ -525,12 +525,8 @@ export class ProcessTreeMetrics {
     const snaps: MemberSnapshot[] = [{ worker: this.worker ?? '0', snapshot: own }];
     for (const m of this.members.values()) if (m.last) snaps.push({ worker: m.worker, snapshot: m.last });
     const merged = await this.aggregator.mergeAsync(snaps);
-    try {
-      yield* serializeMerged(merged, { resource: this.o.resource });
-    } finally {
-      // after the response: what this scrape served, for a successor
-      void this.saveState();
-    }
+    await this.saveState();
+    yield* serializeMerged(merged, { resource: this.o.resource });
   }
 
   // ---------------------------------------------------------------- hand-over state
@@ -553,32 +549,34 @@ export class ProcessTreeMetrics {
     return out;
   }
 
-  /** After each scrape: what it served, for a successor if this process goes away. */
-  private async saveState(): Promise<void> {
-    if (!this.statePath || this.role !== 'aggregator') return;
-    if (this.saving) {
-      this.saveAgain = true;
-      return;
-    }
-    this.saving = true;
-    try {
-      do {
-        this.saveAgain = false;
-        const tmp = `${this.statePath}.${process.pid}.tmp`;
-        const fh = await fsp.open(tmp, 'w', 0o600);
-        try {
-          for (const part of this.stateParts(this.ownLast)) await fh.write(part);
-        } finally {
-          await fh.close();
-        }
-        if (this.role !== 'aggregator') break;
-        await fsp.rename(tmp, this.statePath);
-      } while (this.saveAgain);
-    } catch (e) {
-      report('AGENTMETER_AGGREGATION_STATE', 'save', `cannot save the aggregation state: ${(e as Error).message}`);
-    } finally {
-      this.saving = false;
-    }
+  /**
+   * Before each scrape's answer goes out: what it will serve, for a successor if this
+   * process goes away. Awaited before the response, so the saved state is never older
+   * than what Prometheus last saw (a successor starting from older values would show a
+   * decrease, a false counter reset). Writes are chained so a later state always wins.
+   */
+  private saveState(): Promise<void> {
+    if (!this.statePath || this.role !== 'aggregator') return Promise.resolve();
+    const parts = this.stateParts(this.ownLast);
+    const path = this.statePath;
+    const seq = ++this.saveSeq;
+    const write = async () => {
+      if (this.role !== 'aggregator') return;
+      const tmp = `${path}.${process.pid}.${seq}.tmp`;
+      const fh = await fsp.open(tmp, 'w', 0o600);
+      try {
+        for (const part of parts) await fh.write(part);
+      } finally {
+        await fh.close();
+      }
+      if (this.role !== 'aggregator') return rmQuiet(tmp);
+      await fsp.rename(tmp, path);
+    };
+    const p = this.stateChain.then(write).catch((e: Error) => {
+      report('AGENTMETER_AGGREGATION_STATE', 'save', `cannot save the aggregation state: ${e.message}`);
+    });
+    this.stateChain = p;
+    return p;
   }
 
   private saveStateSync(): void {

@@ -12,7 +12,7 @@
  *
  * When a member goes away its last counter and histogram values stay in the aggregate, so
  * nothing summed goes down. When the aggregator itself goes away, the members race for the
- * port again; the winner takes over the state the aggregator saved after its last scrape,
+ * port again; the winner takes over the state the aggregator saved with its last scrape,
  * so the sums continue. If the port is held by a program that is not an agentmeter
  * aggregator, one warning says so and the app runs on (retrying every 10 s).
  */

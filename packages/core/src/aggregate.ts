@@ -272,14 +272,15 @@ function leSuffixes(b: number[]): string[] {
 }
 
 /**
- * The Prometheus text of merged families, in chunks of about `chunkSize` series with a
- * yield to the event loop between chunks (as `serializeChunks` does for one registry).
+ * The Prometheus text of merged families, in chunks of about `chunkSize` series (default
+ * 1000: an aggregate is large, and smaller chunks keep the serving process responsive)
+ * with a yield to the event loop between chunks.
  */
 export async function* serializeMerged(
   merged: Map<string, MergedFamily>,
   options: { resource?: Attributes; chunkSize?: number } = {},
 ): AsyncGenerator<string, void, undefined> {
-  const budget = (options.chunkSize ?? 4000) * 4;
+  const budget = (options.chunkSize ?? 1000) * 4;
   let parts: string[] = [];
   const info = targetInfo(options.resource);
   if (info) parts.push(info);

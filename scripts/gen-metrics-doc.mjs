@@ -69,6 +69,22 @@ limit, it never resets, so memory stays bounded under cumulative export.
 What is specific to one application (sessions, conversation exchanges by intent, quality
 scores, assets processed) is defined by the application with \`handle.meter\` (or
 \`metrics.getMeter()\`), in the same naming style; see the examples' READMEs.
+
+## Several processes behind one /metrics: the \`agentmeter_worker\` label
+When one endpoint serves a process tree (node:cluster, PM2 cluster mode, \`fork()\`ed
+children, worker threads; see [multiprocess.md](multiprocess.md)), counters, up-down
+counters and histograms are summed per label set, without a worker label. Gauges and the
+runtime/process metrics (\`process.*\`, \`nodejs.*\`, \`v8js.*\`) stay per process, with
+one extra label, \`agentmeter_worker\` (attribute \`agentmeter.worker\` in this sense; it is
+never set by recorders). Its value is a stable worker index, not the pid: PM2's instance
+number (\`NODE_APP_INSTANCE\`) under PM2; otherwise the lowest index free when the process
+joins (\`0\` for the first process, usually the cluster primary or the first worker), so a
+restarted worker takes the index of the one it replaces and restarts do not grow
+cardinality. Worker threads get \`t0\`, \`t1\`, ... the same way. Until a second process
+or thread joins, the exposition is the single-process one: no \`agentmeter_worker\` label.
+Two metrics belong to the aggregation itself (from the first joined process on):
+\`agentmeter_aggregation_members\` (processes and threads aggregated) and
+\`agentmeter_aggregation_timeouts_total\` (members that did not answer a scrape in time).
 `;
 if (process.argv.includes('--check')) {
   const cur = readFileSync(file, 'utf8');

@@ -57,3 +57,15 @@ const routeNow: string | undefined = getHttpRoute(incoming);
 void routeNow;
 // @ts-expect-error the template is a string
 setHttpRoute(incoming, 42);
+// issue 12: one /metrics for a process tree
+import { SnapshotAggregator, snapshotRegistry, serializeMerged, WORKER_LABEL, type RegistrySnapshot } from '@agentmeter/core';
+const treeOpts: StartOptions = { aggregate: true, aggregateTimeoutMillis: 500 };
+void treeOpts;
+// @ts-expect-error aggregateTimeoutMillis is a number of milliseconds
+start({ aggregateTimeoutMillis: '500' });
+const workerLabel: string = WORKER_LABEL;
+void workerLabel;
+void snapshotRegistry(r).then(async (s: RegistrySnapshot) => {
+  const merged = await new SnapshotAggregator().mergeAsync([{ worker: '0', snapshot: s }]);
+  for await (const chunk of serializeMerged(merged)) void chunk.length;
+});

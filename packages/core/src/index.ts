@@ -8,3 +8,5 @@ export { DIAGNOSTIC_CHANNEL, report, resetDiagnostics, setDiagnosticWarnings } f
 export type { Diagnostic } from '@agentmeter/api';
 export { MAX_LABEL_VALUE_LENGTH } from './series';
 export type { ScalarSeries, HistogramSeries } from './series';
+export { WORKER_LABEL, SnapshotAggregator, snapshotRegistry, snapshotStores, serializeMerged, isPerWorker, isMonotonicKind } from './aggregate';
+export type { FamilySnapshot, RegistrySnapshot, MemberSnapshot, MergedFamily, RetiredState } from './aggregate';

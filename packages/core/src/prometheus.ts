@@ -71,7 +71,8 @@ function sampleNames(rec: InstrumentRecord): string[] {
   return rec.boundaries ? [n, n + '_bucket', n + '_sum', n + '_count'] : [n];
 }
 
-function* families(registry: Registry, withTargetInfo: boolean): Generator<InstrumentRecord> {
+/** @internal The families an exposition writes (first of overlapping Prometheus names wins). */
+export function* families(registry: Registry, withTargetInfo: boolean): Generator<InstrumentRecord> {
   // Two OpenTelemetry names can map to one Prometheus name, a gauge `x_count` can shadow
   // a histogram `x`'s samples, and an instrument can be called `target_info`: the first
   // family wins, a later overlapping one is left out (one diagnostic), so the

@@ -8,7 +8,9 @@ export const HELP = `agentmeter: metrics for Node.js AI applications
 Usage:
   agentmeter run [--host H] [--port P] [--path /metrics] [--token-file F] -- node app.js [args...]
       Start any Node app with agentmeter preloaded (CommonJS and ESM); /metrics is
-      served on H:P (default 127.0.0.1:9464). Other settings come from AGENTMETER_* env.
+      served on H:P (default 127.0.0.1:9464) for the app's whole process tree. SIGINT,
+      SIGTERM and SIGHUP go to the app; the exit status is the app's. Other settings
+      come from AGENTMETER_* env.
   agentmeter cost estimate --model M --requests-per-day N --input-tokens I --output-tokens O [--days D] [--json]
       Estimate the monthly cost of a model from the shipped price table.
   agentmeter --help | --version
@@ -17,6 +19,7 @@ Environment: AGENTMETER_ENABLED, AGENTMETER_METRICS_HOST, AGENTMETER_METRICS_POR
 AGENTMETER_METRICS_PATH, AGENTMETER_METRICS_TOKEN, AGENTMETER_METRICS_TOKEN_FILE,
 AGENTMETER_METRICS_BASIC_AUTH, AGENTMETER_INSTRUMENTATIONS, AGENTMETER_CARDINALITY_LIMIT,
 AGENTMETER_COST, AGENTMETER_PRICES_FILE, AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL,
+AGENTMETER_AGGREGATE, AGENTMETER_AGGREGATE_TIMEOUT,
 OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES. See docs/configuration.md.
 `;
 
@@ -56,18 +59,34 @@ function runApp(args: string[]): Promise<number> {
   const preload = pathToFileURL(join(__dirname, '..', 'register.mjs')).href;
   env.NODE_OPTIONS = `${env.NODE_OPTIONS ? env.NODE_OPTIONS + ' ' : ''}--import ${preload}`;
   env.AGENTMETER_PRELOAD_ONCE = preload;
+  // The app (and its children) stop themselves if this process disappears without
+  // forwarding a signal (see run-parent.ts): no orphan keeps holding a port.
+  env.AGENTMETER_RUN_PID = String(process.pid);
   let [cmd, ...cmdArgs] = rest;
   if (cmd === 'node') cmd = process.execPath;
   return new Promise((resolvePromise) => {
     const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    let forwarded = false;
+    const forward = (sig: NodeJS.Signals) => () => {
+      forwarded = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
+    // npx / npm exec may exit on SIGTERM without passing it on: when this process is
+    // re-parented (its parent is gone), stop the app as if the signal had reached us.
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent && !forwarded) forward('SIGTERM')();
+    }, 500);
     child.on('error', (err) => {
+      clearInterval(watch);
+      for (const [s, h] of handlers) process.removeListener(s, h);
       process.stderr.write(`agentmeter: cannot start ${cmd}: ${err.message}\n`);
       resolvePromise(127);
     });
     child.on('exit', (code, signal) => {
+      clearInterval(watch);
       for (const [s, h] of handlers) process.removeListener(s, h);
       resolvePromise(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 1) : 1));
     });

@@ -56,6 +56,10 @@ export interface StartOptions {
   otlp?: OtlpOptions;
   /** GenAI metric names: `current` (semantic-conventions-genai v0.1.0, default), `legacy` (v1.41 names), `both` (AGENTMETER_GENAI_METRICS). */
   genAiMetrics?: 'current' | 'legacy' | 'both';
+  /** One /metrics for the process tree: cluster workers, PM2 instances, fork()ed children and worker threads are aggregated by the process holding the port (AGENTMETER_AGGREGATE, default true). See docs/multiprocess.md. */
+  aggregate?: boolean;
+  /** Longest an aggregated scrape waits for the other processes (AGENTMETER_AGGREGATE_TIMEOUT, ms, default 2000). */
+  aggregateTimeoutMillis?: number;
   /** Environment to read (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -78,6 +82,8 @@ export interface ResolvedConfig {
   prices: object | string | undefined;
   otlp: OtlpOptions | undefined;
   genAiMetrics: 'current' | 'legacy' | 'both';
+  aggregate: boolean;
+  aggregateTimeoutMillis: number;
 }
 
 /** A configuration error: thrown by `start()`, names the option or environment variable. */
@@ -230,6 +236,16 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
   const genAiMetrics = options.genAiMetrics ?? e('AGENTMETER_GENAI_METRICS')?.trim().toLowerCase() ?? 'current';
   if (genAiMetrics !== 'current' && genAiMetrics !== 'legacy' && genAiMetrics !== 'both')
     throw new ConfigError(genAiSetting, `expected current, legacy or both, got ${JSON.stringify(String(genAiMetrics).slice(0, 40))}`);
+  const aggEnv = e('AGENTMETER_AGGREGATE');
+  const aggregate = options.aggregate ?? (aggEnv !== undefined ? parseBool(aggEnv, 'AGENTMETER_AGGREGATE') : true);
+  let aggregateTimeoutMillis = 2000;
+  if (options.aggregateTimeoutMillis !== undefined) {
+    const t = options.aggregateTimeoutMillis;
+    if (!Number.isInteger(t) || t < 1 || t > 600_000) throw new ConfigError('aggregateTimeoutMillis', `expected an integer between 1 and 600000, got ${JSON.stringify(t)}`);
+    aggregateTimeoutMillis = t;
+  } else if (e('AGENTMETER_AGGREGATE_TIMEOUT') !== undefined) {
+    aggregateTimeoutMillis = parseInteger(e('AGENTMETER_AGGREGATE_TIMEOUT') as string, 'AGENTMETER_AGGREGATE_TIMEOUT', 1, 600_000);
+  }
 
   return {
     enabled,
@@ -248,5 +264,7 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     prices,
     otlp,
     genAiMetrics,
+    aggregate,
+    aggregateTimeoutMillis,
   };
 }

@@ -12,6 +12,12 @@ export interface MetricsEndpointOptions {
   resource: Attributes;
   token?: string;
   basicAuth?: string;
+  /** The exposition to serve instead of the registry's own (the process-tree aggregate). */
+  exposition?: () => AsyncIterable<string>;
+}
+
+function chunksOf(opts: MetricsEndpointOptions): AsyncIterator<string> {
+  return (opts.exposition ? opts.exposition() : serializeChunks(opts.registry, { resource: opts.resource }))[Symbol.asyncIterator]();
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
@@ -61,7 +67,8 @@ function drained(res: ServerResponse): Promise<void> {
 /** HEAD: the headers GET would send, Content-Length included, no body (and no whole-text string). */
 async function writeHead(opts: MetricsEndpointOptions, res: ServerResponse): Promise<void> {
   let length = 0;
-  for await (const chunk of serializeChunks(opts.registry, { resource: opts.resource })) length += Buffer.byteLength(chunk);
+  const it = chunksOf(opts);
+  for (let r = await it.next(); !r.done; r = await it.next()) length += Buffer.byteLength(r.value);
   res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': length, 'Cache-Control': 'no-store' });
   res.end();
 }
@@ -73,7 +80,7 @@ async function writeHead(opts: MetricsEndpointOptions, res: ServerResponse): Pro
  * long event-loop block is ever needed.
  */
 async function writeExposition(opts: MetricsEndpointOptions, res: ServerResponse): Promise<void> {
-  const it = serializeChunks(opts.registry, { resource: opts.resource });
+  const it = chunksOf(opts);
   const first = await it.next();
   const second = first.done ? first : await it.next();
   if (second.done) {
@@ -85,9 +92,12 @@ async function writeExposition(opts: MetricsEndpointOptions, res: ServerResponse
   res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
   if (!res.write(first.value as string)) await drained(res);
   if (!res.write(second.value)) await drained(res);
-  for await (const chunk of it) {
-    if (res.destroyed) return;
-    if (!res.write(chunk)) await drained(res);
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    if (res.destroyed) {
+      await it.return?.();
+      return;
+    }
+    if (!res.write(r.value)) await drained(res);
   }
   res.end();
 }
@@ -134,11 +144,11 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * agentmeter's own metrics server: `path` (Prometheus text), `/health` (liveness,
- * never authenticated), 404 elsewhere. No query parsing; small header limit; short
- * timeouts. Resolves once listening; rejects with an error naming the port if it is taken.
+ * agentmeter's own metrics server, not yet listening: `path` (Prometheus text), `/health`
+ * (liveness, never authenticated), 404 elsewhere. No query parsing; small header limit;
+ * short timeouts. Neither it nor its connections keep the app alive.
  */
-export function startMetricsServer(opts: MetricsServerOptions): { server: Server; ready: Promise<{ host: string; port: number }> } {
+export function createMetricsServer(opts: MetricsServerOptions): Server {
   const metrics = createMetricsHandler(opts);
   const server = createServer({ maxHeaderSize: METRICS_SERVER_MAX_HEADER_SIZE, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
     const url = req.url ?? '/';
@@ -156,25 +166,52 @@ export function startMetricsServer(opts: MetricsServerOptions): { server: Server
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   });
   server.keepAliveTimeout = 65_000;
-  // The metrics server never keeps the app alive: neither it nor its connections are ref'd.
   server.on('connection', (socket) => socket.unref());
-  const ready = new Promise<{ host: string; port: number }>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'port already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      reject(
-        Object.assign(new Error(`agentmeter: cannot serve metrics on ${opts.host}:${opts.port}: ${why} (set AGENTMETER_METRICS_PORT or the port option)`), {
-          code: err.code,
-        }),
-      );
-    });
-    server.listen(opts.port, opts.host, () => {
+  if (!isLoopback(opts.host) && opts.token === undefined && opts.basicAuth === undefined)
+    report('AGENTMETER_METRICS_EXPOSED', opts.host, `the metrics endpoint listens on ${opts.host}, beyond loopback, with no token: set AGENTMETER_METRICS_TOKEN`);
+  return server;
+}
+
+/** Why a listen failed, in words. */
+export function listenErrorText(err: NodeJS.ErrnoException): string {
+  return err.code === 'EADDRINUSE' ? 'port already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+}
+
+/**
+ * Listen on host:port. `exclusive` binds the port in this process even in a cluster
+ * worker (otherwise node:cluster shares one port among workers, which then answer scrapes
+ * in turn). Resolves with the address; rejects with the listen error (its `code` kept).
+ */
+export function listenMetricsServer(server: Server, host: string, port: number, exclusive: boolean): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      server.unref();
       const a = server.address();
-      resolve({ host: opts.host, port: typeof a === 'object' && a ? a.port : opts.port });
+      resolve({ host, port: typeof a === 'object' && a ? a.port : port });
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, exclusive });
+  });
+}
+
+/**
+ * agentmeter's own metrics server (see createMetricsServer), listening. Resolves once
+ * listening; rejects with an error naming the port if it is taken.
+ */
+export function startMetricsServer(opts: MetricsServerOptions): { server: Server; ready: Promise<{ host: string; port: number }> } {
+  const server = createMetricsServer(opts);
+  const ready = listenMetricsServer(server, opts.host, opts.port, false).catch((err: NodeJS.ErrnoException) => {
+    throw Object.assign(new Error(`agentmeter: cannot serve metrics on ${opts.host}:${opts.port}: ${listenErrorText(err)} (set AGENTMETER_METRICS_PORT or the port option)`), {
+      code: err.code,
     });
   });
   ready.catch(() => undefined);
   server.unref();
-  if (!isLoopback(opts.host) && opts.token === undefined && opts.basicAuth === undefined)
-    report('AGENTMETER_METRICS_EXPOSED', opts.host, `the metrics endpoint listens on ${opts.host}, beyond loopback, with no token: set AGENTMETER_METRICS_TOKEN`);
   return { server, ready };
 }

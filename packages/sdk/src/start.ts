@@ -7,7 +7,10 @@ import type { CostTracker } from '@agentmeter/cost';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { HttpDiagnosticsMetrics } from './http-metrics';
 import { enableInstrumentations, type Enabled } from './instrumentations';
-import { createMetricsHandler, startMetricsServer } from './server';
+import { isMainThread } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import { OWN_SIGNAL_HANDLER, ProcessTreeMetrics } from './multiprocess';
+import { createMetricsHandler, createMetricsServer } from './server';
 
 const GLOBAL_KEY = Symbol.for('agentmeter.sdk.handle');
 /** Longest the SIGTERM handler waits for the final OTLP export. */
@@ -91,7 +94,9 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     undici: config.instrumentations.has('undici'),
   });
   http.enable();
-  const enabled: Enabled[] = enableInstrumentations(config.instrumentations, registry);
+  // Worker threads share the process: its runtime metrics are the main thread's.
+  const names = isMainThread ? config.instrumentations : [...config.instrumentations].filter((n) => n !== 'runtime');
+  const enabled: Enabled[] = enableInstrumentations(names, registry);
   const stops: Array<() => void | Promise<void>> = [];
 
   let costTracker: CostTracker | undefined;
@@ -128,17 +133,27 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
       exportIntervalMillis: config.otlp.intervalMillis ?? 15_000,
       metricProducers: [new RegistryMetricProducer(registry)],
     });
-    otlp = new MeterProvider({ resource: resourceFromAttributes(config.resource), readers: [reader] });
+    // In a process tree every process (and worker thread) exports its own values: each
+    // needs its own service.instance.id, or the backend would merge them as one instance.
+    const instance = config.resource['service.instance.id'] ?? randomUUID();
+    otlp = new MeterProvider({ resource: resourceFromAttributes({ ...config.resource, 'service.instance.id': instance }), readers: [reader] });
   }
 
   let server: Server | undefined;
+  let tree: ProcessTreeMetrics | undefined;
   let ready: AgentmeterHandle['ready'] = Promise.resolve(undefined);
   if (config.metricsServer) {
-    const s = startMetricsServer({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth, host: config.host, port: config.port, path: config.path });
-    server = s.server;
-    http.ignoreServer(server);
-    ready = s.ready.then(({ host, port }) => ({ host, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${config.path}` }));
+    // The process holding the port serves the whole process tree (docs/multiprocess.md);
+    // a taken port is a warning, never an exit. Worker threads only join the tree.
+    if (isMainThread) {
+      server = createMetricsServer({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth, host: config.host, port: config.port, path: config.path, exposition: () => (tree as ProcessTreeMetrics).chunks() });
+      http.ignoreServer(server);
+    }
+    tree = new ProcessTreeMetrics({ registry, server, resource: config.resource, host: config.host, port: config.port, aggregate: config.aggregate, timeoutMillis: config.aggregateTimeoutMillis });
+    const t = tree;
+    ready = t.ready.then((a) => (a ? { host: a.host, port: a.port, url: `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}${config.path}` } : undefined));
     ready.catch(() => undefined);
+    stops.push(() => t.shutdown());
   }
 
   let shutdownPromise: Promise<void> | undefined;
@@ -151,7 +166,12 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
     ready,
     server,
     costTracker,
-    metrics: () => serializeAsync(registry, { resource: config.resource }),
+    metrics: async () => {
+      if (tree?.role !== 'aggregator') return serializeAsync(registry, { resource: config.resource });
+      const parts: string[] = [];
+      for await (const c of tree.chunks()) parts.push(c);
+      return parts.join('');
+    },
     forceFlush: async () => {
       await otlp?.forceFlush().catch((e: Error) => report('AGENTMETER_OTLP_FAILED', 'flush', `OTLP flush failed: ${e.message}`));
     },
@@ -176,7 +196,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   };
   (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = handle;
 
-  if (otlp) {
+  if (otlp && isMainThread) {
     // SIGTERM: flush the last OTLP export, at most SIGTERM_FLUSH_MS, then let the signal
     // do what it would have done (exit, unless the app handles SIGTERM itself).
     const onSigterm = () => {
@@ -193,6 +213,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
         if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
       });
     };
+    (onSigterm as unknown as Record<symbol, boolean>)[OWN_SIGNAL_HANDLER] = true;
     process.on('SIGTERM', onSigterm);
   }
   return handle;

@@ -11,6 +11,27 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** `--small` or BENCH_SMALL=1: every script runs at a tiny size (CI smoke run, not timed). */
 export const SMALL = process.argv.includes('--small') || process.env.BENCH_SMALL === '1';
 
+/**
+ * The Prometheus client libraries every bench compares with, same API: prom-client 15
+ * (deprecated upstream) and its successor under the Prometheus organisation.
+ */
+export const PROM_LIBS = ['prom-client', '@prometheus-io/client'];
+
+/** Load one of PROM_LIBS (both are CommonJS). */
+export function loadProm(name) {
+  return require(name);
+}
+
+/** Ratio of `a` against each of PROM_LIBS, e.g. { 'prom-client': '0.18x', ... }, from a { lib: value } map. */
+export function promRatios(a, byLib) {
+  return PROM_LIBS.map((l) => ratio(a, byLib[l]));
+}
+
+/** "a vs b (r)" against every Prometheus client, for goal rows: "47 ns vs prom-client 265 ns (0.18x), @prometheus-io/client 250 ns (0.19x)". */
+export function vsProm(a, byLib, unit = '', digits = 1) {
+  return `${fmt(a, digits)}${unit} vs ` + PROM_LIBS.map((l) => `${l} ${fmt(byLib[l], digits)}${unit} (${ratio(a, byLib[l])})`).join(', ');
+}
+
 export function pick(full, small) {
   return SMALL ? small : full;
 }
@@ -20,6 +41,11 @@ export function median(xs) {
   if (a.length === 0) return NaN;
   const m = a.length >> 1;
   return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+/** "min–max" of the rounds of one case (how much a noisy machine moved it). */
+export function range(xs, digits = 1) {
+  return xs.length < 2 ? '-' : `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
 }
 
 export function fmt(n, digits = 1) {

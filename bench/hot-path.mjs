@@ -6,7 +6,7 @@ import { metrics } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Registry } from '@agentmeter/core';
-import { PROM_LIBS, fmt, header, loadProm, measureCases, median, promRatios, range, result, table, vsProm } from './lib/common.mjs';
+import { PROM_LIBS, ROUNDS, fmt, header, loadProm, measureCases, median, medianRatio, promRatios, range, result, table, vsProm } from './lib/common.mjs';
 
 header('Hot path', 'ns per operation (median of mitata samples), 3 attributes per call from 24 distinct sets, a fresh attribute object per call.');
 
@@ -123,7 +123,8 @@ const cases = {
   },
 };
 
-// interleaved rounds; the reported value is the median of the rounds' medians
+// interleaved rounds; the reported value is the median of the rounds' medians, ratios the
+// median of the per-round ratios
 const ns = await measureCases(cases, { ops: OPS, minCpuNs: 1000e6 });
 
 // sanity: the series exist (the work was not optimised away) and the global path reached agentmeter
@@ -142,22 +143,25 @@ const promOf = {};
 for (const [kind, byName] of Object.entries(ns)) {
   const med = Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, median(v)]));
   out[kind] = med;
-  const p = (promOf[kind] = Object.fromEntries(PROM_LIBS.map((l) => [l, med[`${l} ${kind === 'counter' ? 'inc' : 'observe'}(labels)`]])));
+  // per-round values: ratios are the median of the per-round ratios (both measured minutes apart at most)
+  const p = (promOf[kind] = Object.fromEntries(PROM_LIBS.map((l) => [l, byName[`${l} ${kind === 'counter' ? 'inc' : 'observe'}(labels)`]])));
   table(
     `${kind === 'counter' ? 'Counter add' : 'Histogram record (14 boundaries)'}, 3 attributes`,
-    ['implementation', 'ns/op (median)', 'rounds', ...PROM_LIBS.map((l) => `vs ${l}`)],
-    Object.entries(med).map(([k, v]) => [k, fmt(v), range(byName[k]), ...promRatios(v, p)]),
+    ['implementation', 'ns/op (median)', `range of ${ROUNDS} rounds`, ...PROM_LIBS.map((l) => `vs ${l}`)],
+    Object.entries(med).map(([k, v]) => [k, fmt(v), range(byName[k]), ...promRatios(byName[k], p)]),
   );
 }
 
-const c = out.counter, h = out.histogram;
-const worstC = Math.max(c['agentmeter add'], c['agentmeter add, via global OTel API']);
-const worstH = Math.max(h['agentmeter record'], h['agentmeter record, via global OTel API']);
-const bestPromC = Math.min(...Object.values(promOf.counter)), bestPromH = Math.min(...Object.values(promOf.histogram));
+// the slower of the two agentmeter paths (direct, through the global API), by median
+const worst = (kind, a, b) => (out[kind][a] >= out[kind][b] ? ns[kind][a] : ns[kind][b]);
+const wc = worst('counter', 'agentmeter add', 'agentmeter add, via global OTel API');
+const wh = worst('histogram', 'agentmeter record', 'agentmeter record, via global OTel API');
+const metVsAll = (a, p) => PROM_LIBS.every((l) => medianRatio(a, p[l]) <= 1);
 result('hot-path', {
   values: out,
+  rounds: ns,
   goals: [
-    { goal: '1. counter add (3 attrs) vs prom-client / @prometheus-io/client', measured: vsProm(worstC, promOf.counter, ' ns'), target: '<= 1.00x, aim 100 ns', met: worstC <= bestPromC, aim: worstC <= 100 },
-    { goal: '1. histogram record (3 attrs, 14 buckets) vs prom-client / @prometheus-io/client', measured: vsProm(worstH, promOf.histogram, ' ns'), target: '<= 1.00x, aim 150 ns', met: worstH <= bestPromH, aim: worstH <= 150 },
+    { goal: '1. counter add (3 attrs) vs prom-client / @prometheus-io/client', measured: vsProm(wc, promOf.counter, ' ns'), target: '<= 1.00x, aim 100 ns', met: metVsAll(wc, promOf.counter), aim: median(wc) <= 100 },
+    { goal: '1. histogram record (3 attrs, 14 buckets) vs prom-client / @prometheus-io/client', measured: vsProm(wh, promOf.histogram, ' ns'), target: '<= 1.00x, aim 150 ns', met: metVsAll(wh, promOf.histogram), aim: median(wh) <= 150 },
   ],
 });

@@ -7,7 +7,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { Registry, serialize, serializeAsync, serializeChunks, RegistryMetricProducer } from '@agentmeter/core';
-import { PROM_LIBS, bytes, fmt, header, loadProm, median, pick, promRatios, ratio, result, table, sleep, vsProm } from './lib/common.mjs';
+import { PROM_LIBS, bytes, fmt, header, loadProm, median, medianRatio, pick, promRatios, ratio, result, table, sleep, vsProm } from './lib/common.mjs';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
@@ -125,11 +125,13 @@ for (let r = 0; r < RUNS + 1; r++) {
 const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 const P = 'prom-client register.metrics()';
 const promMs = Object.fromEntries(PROM_LIBS.map((l) => [l, med[`${l} register.metrics()`]]));
+// per-run times (the runs are interleaved): ratios are the median of the per-run ratios
+const promRuns = Object.fromEntries(PROM_LIBS.map((l) => [l, times[`${l} register.metrics()`]]));
 const promBytes = Object.fromEntries(PROM_LIBS.map((l) => [l, sizes[`${l} register.metrics()`]]));
 table(
   `Serialise ${SERIES.toLocaleString('en-US')} series`,
   ['implementation', 'ms (median)', ...PROM_LIBS.map((l) => `vs ${l}`), 'output', 'vs prom-client', 'sample lines'],
-  Object.keys(impls).map((k) => [k, fmt(med[k], 2), ...promRatios(med[k], promMs), bytes(sizes[k]), ratio(sizes[k], sizes[P]), lines[k]]),
+  Object.keys(impls).map((k) => [k, fmt(med[k], 2), ...promRatios(times[k], promRuns), bytes(sizes[k]), ratio(sizes[k], sizes[P]), lines[k]]),
 );
 
 // --- 100k series: serializeAsync and the longest event-loop block ------------------------------
@@ -150,18 +152,32 @@ for (const rec of big.instruments()) bigSeries += rec.store.size;
 const promBig = Object.fromEntries(PROM_LIBS.map((l) => [l, promRegistry(l, 'big', BIG_PER, 20)]));
 
 /** Run fn while tracking the longest gap between 1 ms timer ticks and the loop-delay histogram max. */
+// Also in main-thread CPU time (process.threadCpuUsage): the CPU the loop spent between two
+// ticks, which a loaded machine's scheduler does not inflate (wall gaps include preemption).
+const threadCpuMs = typeof process.threadCpuUsage === 'function' ? () => {
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+} : undefined;
 async function blocking(fn) {
   const h = monitorEventLoopDelay({ resolution: 1 });
   let last = performance.now();
-  let maxGap = 0;
+  let lastCpu = threadCpuMs?.();
+  let maxGap = 0, maxCpuGap = 0;
   const iv = setInterval(() => {
     const now = performance.now();
     if (now - last > maxGap) maxGap = now - last;
     last = now;
+    if (threadCpuMs) {
+      const cpu = threadCpuMs();
+      if (cpu - lastCpu > maxCpuGap) maxCpuGap = cpu - lastCpu;
+      lastCpu = cpu;
+    }
   }, 1);
   await sleep(20);
   maxGap = 0;
+  maxCpuGap = 0;
   last = performance.now();
+  lastCpu = threadCpuMs?.();
   h.enable();
   const t0 = performance.now();
   const out = await fn();
@@ -169,7 +185,7 @@ async function blocking(fn) {
   await sleep(5);
   h.disable();
   clearInterval(iv);
-  return { total, maxGap, loopMax: h.max / 1e6, size: typeof out === 'number' ? out : Buffer.byteLength(out) };
+  return { total, maxGap, maxCpuGap: threadCpuMs ? maxCpuGap : NaN, loopMax: h.max / 1e6, size: typeof out === 'number' ? out : Buffer.byteLength(out) };
 }
 
 const bigImpls = {
@@ -192,23 +208,23 @@ for (let r = 0; r < BIG_RUNS; r++) {
 }
 const bigRows = Object.entries(bigRes).map(([name, rs]) => {
   const worst = Math.max(...rs.map((x) => Math.max(x.maxGap, x.loopMax)));
-  return { name, total: median(rs.map((x) => x.total)), worst, size: rs[0].size };
+  const worstCpu = Math.max(...rs.map((x) => x.maxCpuGap));
+  return { name, total: median(rs.map((x) => x.total)), worst, medianBlock: median(rs.map((x) => Math.max(x.maxGap, x.loopMax))), worstCpu, size: rs[0].size };
 });
 table(
   `${bigSeries.toLocaleString('en-US')} series: longest event-loop block (worst of ${BIG_RUNS} runs; max of a 1 ms interval's gaps and monitorEventLoopDelay max)`,
-  ['implementation', 'total ms (median)', 'longest block, ms', 'output'],
-  bigRows.map((x) => [x.name, fmt(x.total, 0), fmt(x.worst, 1), bytes(x.size)]),
+  ['implementation', 'total ms (median)', 'longest block, ms', 'longest block, median of runs', 'longest block in main-thread CPU ms (worst)', 'output'],
+  bigRows.map((x) => [x.name, fmt(x.total, 0), fmt(x.worst, 1), fmt(x.medianBlock, 1), fmt(x.worstCpu, 1), bytes(x.size)]),
 );
 
-const a = med['agentmeter serialize'];
 // same data: agentmeter's output without the target_info series (prom-client has no resource)
 const sameData = Buffer.byteLength(serialize(registry));
 const asyncBlock = bigRows[0].worst;
 result('scrape', {
   values: { ms: med, bytes: sizes, big: bigRows, bigSeries },
   goals: [
-    { goal: `3. serialise ${SERIES / 1000}k series vs prom-client / @prometheus-io/client`, measured: vsProm(a, promMs, ' ms'), target: '<= 0.50x', met: a <= 0.5 * Math.min(...Object.values(promMs)) },
+    { goal: `3. serialise ${SERIES / 1000}k series vs prom-client / @prometheus-io/client`, measured: vsProm(times['agentmeter serialize'], promRuns, ' ms'), target: '<= 0.50x', met: PROM_LIBS.every((l) => medianRatio(times['agentmeter serialize'], promRuns[l]) <= 0.5) },
     { goal: `3. output size vs prom-client / @prometheus-io/client`, measured: `${vsProm(sameData, promBytes, ' B', 0)} without target_info; ${sizes['agentmeter serialize'] - sameData} B of target_info on top`, target: '<= 1.00x', met: sameData <= Math.min(...Object.values(promBytes)) },
-    { goal: `3. ${Math.round(bigSeries / 1000)}k series served by /metrics (serializeChunks), longest event-loop block`, measured: `${fmt(asyncBlock, 1)} ms`, target: '<= 100 ms', met: asyncBlock <= 100 },
+    { goal: `3. ${Math.round(bigSeries / 1000)}k series served by /metrics (serializeChunks), longest event-loop block`, measured: `${fmt(asyncBlock, 1)} ms (worst of ${BIG_RUNS}; median ${fmt(bigRows[0].medianBlock, 1)} ms; in main-thread CPU time ${fmt(bigRows[0].worstCpu, 1)} ms)`, target: '<= 100 ms', met: asyncBlock <= 100 },
   ],
 });

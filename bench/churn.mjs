@@ -1,14 +1,15 @@
 // Churn: 100 scrapes, each after 2,500 attribute sets never seen before (a user id label, the
 // classic cardinality leak). Series exported and heap after GC, per library, each in its own
 // --expose-gc child: agentmeter (hard cap, default 2000 series per metric) vs OpenTelemetry
-// sdk-metrics + exporter-prometheus (cumulative; default limit 2000) vs prom-client (no limit).
+// sdk-metrics + exporter-prometheus (cumulative; default limit 2000) vs prom-client and
+// @prometheus-io/client (no limit).
 //   node bench/churn.mjs [--small]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { SMALL, fmt, header, pick, result, table } from './lib/common.mjs';
+import { PROM_LIBS, SMALL, fmt, header, loadProm, pick, result, table } from './lib/common.mjs';
 
-const LIBS = ['agentmeter', 'OTel sdk-metrics', 'prom-client'];
+const LIBS = ['agentmeter', 'OTel sdk-metrics', ...PROM_LIBS];
 const SCRAPES = pick(100, 10);
 const PER_SCRAPE = pick(2500, 300);
 const CHECKPOINTS = new Set([1, 2, 5, 10, 25, 50, 75, 100].filter((x) => x <= SCRAPES));
@@ -26,8 +27,8 @@ async function child(lib) {
       const text = serialize(reg);
       return { series: rec.store.size, bytes: text.length };
     };
-  } else if (lib === 'prom-client') {
-    const promClient = (await import('prom-client')).default;
+  } else if (PROM_LIBS.includes(lib)) {
+    const promClient = loadProm(lib);
     const reg = new promClient.Registry();
     const c = new promClient.Counter({ name: 'app_requests_total', help: 'h', labelNames: ['route', 'user_id'], registers: [reg] });
     record = (user) => c.inc({ route: '/chat', user_id: user }, 1);
@@ -97,13 +98,14 @@ if (process.argv[2] === '--child') {
   // heap "flat": the last checkpoint within 1 MB (or 10%) of the one at scrape 10
   const heapGrowth = last.heapMB - first.heapMB;
   const heapFlat = heapGrowth <= Math.max(1, first.heapMB * 0.1);
-  const o = res['OTel sdk-metrics'].points.at(-1), p = res['prom-client'].points.at(-1);
+  const o = res['OTel sdk-metrics'].points.at(-1);
+  const proms = PROM_LIBS.map((l) => `${l} ${res[l].points.at(-1).series} series / ${fmt(res[l].points.at(-1).heapMB, 1)} MB`).join('; ');
   result('churn', {
     values: res,
     goals: [
       {
         goal: `4. hard cap under churn (${SCRAPES} x ${PER_SCRAPE} new sets)`,
-        measured: `agentmeter ${first.series} -> ${last.series} series, heap ${fmt(first.heapMB, 1)} -> ${fmt(last.heapMB, 1)} MB (scrape ${first.scrape} -> ${last.scrape}); OTel ${o.series} series / ${fmt(o.heapMB, 1)} MB; prom-client ${p.series} series / ${fmt(p.heapMB, 1)} MB`,
+        measured: `agentmeter ${first.series} -> ${last.series} series, heap ${fmt(first.heapMB, 1)} -> ${fmt(last.heapMB, 1)} MB (scrape ${first.scrape} -> ${last.scrape}); OTel ${o.series} series / ${fmt(o.heapMB, 1)} MB; ${proms}`,
         target: 'series count and heap flat',
         met: seriesFlat && heapFlat,
       },

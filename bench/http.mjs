@@ -37,6 +37,7 @@ const MODES = {
     execArgv: ['--require', '@agentmeter/sdk/register'],
   },
   'prom-client histogram': { env: { BENCH_MODE: 'prom-client' }, execArgv: [] },
+  '@prometheus-io/client histogram': { env: { BENCH_MODE: 'prom-client', BENCH_PROM_LIB: '@prometheus-io/client' }, execArgv: [] },
   'OTel instrumentation-http (metrics only)': { env: { BENCH_MODE: 'otel-http' }, execArgv: ['--require', OTEL_PRELOAD] },
 };
 
@@ -60,6 +61,7 @@ if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
     };
   }
   delete MODES['prom-client histogram'];
+  delete MODES['@prometheus-io/client histogram'];
   delete MODES['OTel instrumentation-http (metrics only)'];
 }
 

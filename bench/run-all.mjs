@@ -23,7 +23,7 @@ const machine = {
   cpus: cpus().length,
   cpu: cpus()[0]?.model ?? 'unknown',
   versions: Object.fromEntries(
-    ['@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus', '@opentelemetry/instrumentation-http', 'prom-client', 'ws', 'mitata', 'autocannon'].map((p) => [p, versionOf(p)]),
+    ['@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus', '@opentelemetry/instrumentation-http', 'prom-client', '@prometheus-io/client', 'ws', 'mitata', 'autocannon'].map((p) => [p, versionOf(p)]),
   ),
 };
 console.log(`# agentmeter benchmarks${SMALL ? ' (--small)' : ''}`);

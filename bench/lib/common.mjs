@@ -11,6 +11,35 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** `--small` or BENCH_SMALL=1: every script runs at a tiny size (CI smoke run, not timed). */
 export const SMALL = process.argv.includes('--small') || process.env.BENCH_SMALL === '1';
 
+/**
+ * The Prometheus client libraries every bench compares with, same API: prom-client 15
+ * (deprecated upstream) and its successor under the Prometheus organisation.
+ */
+export const PROM_LIBS = ['prom-client', '@prometheus-io/client'];
+
+/** Load one of PROM_LIBS (both are CommonJS). */
+export function loadProm(name) {
+  return require(name);
+}
+
+/**
+ * Ratios of `a` against each of PROM_LIBS, from a { lib: value } map, e.g. ['0.18x', '0.25x'];
+ * with arrays of per-round values, the median of the per-round ratios.
+ */
+export function promRatios(a, byLib) {
+  return PROM_LIBS.map((l) => ratioOf(a, byLib[l]));
+}
+
+function ratioOf(a, b) {
+  return Array.isArray(a) ? roundRatio(a, b) : ratio(a, b);
+}
+
+/** "a vs b (r)" against every Prometheus client, for goal rows: "47 ns vs prom-client 265 ns (0.18x), @prometheus-io/client 250 ns (0.19x)". */
+export function vsProm(a, byLib, unit = '', digits = 1) {
+  const v = (x) => (Array.isArray(x) ? median(x) : x);
+  return `${fmt(v(a), digits)}${unit} vs ` + PROM_LIBS.map((l) => `${l} ${fmt(v(byLib[l]), digits)}${unit} (${ratioOf(a, byLib[l])})`).join(', ');
+}
+
 export function pick(full, small) {
   return SMALL ? small : full;
 }
@@ -20,6 +49,11 @@ export function median(xs) {
   if (a.length === 0) return NaN;
   const m = a.length >> 1;
   return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+/** "min–max" of the rounds of one case (how much a noisy machine moved it). */
+export function range(xs, digits = 1) {
+  return xs.length < 2 ? '-' : `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
 }
 
 export function fmt(n, digits = 1) {
@@ -90,15 +124,20 @@ export function gc() {
   for (let i = 0; i < 4; i++) globalThis.gc();
 }
 
+/** Interleaved rounds of measureCases (BENCH_ROUNDS overrides; 1 with --small). */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS) || pick(9, 1);
+
 /**
- * Measure every case with mitata in interleaved rounds (3, or 1 with --small), each case
- * a function doing `ops` operations. Returns { [group]: { [name]: [ns per op, per round] } };
- * report the median of the rounds.
+ * Measure every case with mitata in ROUNDS interleaved rounds, each case a function doing
+ * `ops` operations; `minCpuNs` is a third of the time each case gets in all (split over the
+ * rounds: many short rounds follow a shared machine's load better than a few long ones).
+ * Returns { [group]: { [name]: [ns per op, per round] } }; report the median of the rounds
+ * and ratios as the median of the per-round ratios (roundRatio).
  */
 export async function measureCases(cases, { ops, minCpuNs }) {
-  const opts = SMALL ? { min_cpu_time: 5e6, max_samples: 200, warmup_samples: 2, min_samples: 5 } : { min_cpu_time: minCpuNs, max_samples: 1e9 };
+  const opts = SMALL ? { min_cpu_time: 5e6, max_samples: 200, warmup_samples: 2, min_samples: 5 } : { min_cpu_time: (3 * minCpuNs) / ROUNDS, max_samples: 1e9 };
   const ns = {};
-  for (let round = 0, rounds = pick(3, 1); round < rounds; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [group, fns] of Object.entries(cases)) {
       for (const [name, fn] of Object.entries(fns)) {
         const stats = await measure(() => do_not_optimize(fn()), opts);
@@ -107,4 +146,15 @@ export async function measureCases(cases, { ops, minCpuNs }) {
     }
   }
   return ns;
+}
+
+/** Median over rounds of a[i] / b[i] (both measured in the same round). */
+export function medianRatio(a, b) {
+  return median(a.map((x, i) => x / b[i]).filter((x) => Number.isFinite(x)));
+}
+
+/** medianRatio as "0.18x". */
+export function roundRatio(a, b) {
+  const r = medianRatio(a, b);
+  return Number.isNaN(r) ? 'n/a' : r.toFixed(2) + 'x';
 }

@@ -1,5 +1,6 @@
 // Hello-world node:http server for bench/http.mjs. Mode (BENCH_MODE): none | agentmeter
-// (started by the --require preload) | prom-client | otel-http (preloaded by otel-http-preload.cjs).
+// (started by the --require preload) | prom-client (BENCH_PROM_LIB=@prometheus-io/client: the
+// same with prom-client's successor) | otel-http (preloaded by otel-http-preload.cjs).
 // Listens on 127.0.0.1:0 and talks to the parent over IPC:
 //   -> {port}; <- 'start' (reset CPU/request counters); <- 'stop' -> {cpuMicros, requests}
 'use strict';
@@ -9,7 +10,7 @@ const mode = process.env.BENCH_MODE || 'none';
 let observe = null;
 let recorded = async () => null; // requests the instrumentation counted (proves it was on)
 if (mode === 'prom-client') {
-  const promClient = require('prom-client');
+  const promClient = require(process.env.BENCH_PROM_LIB || 'prom-client');
   const h = new promClient.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration',

@@ -174,5 +174,8 @@ function classify(err: unknown, depth: number): string {
   // undici's "fetch failed" TypeError without a recognisable cause is still a network failure
   if (name === 'TypeError' && safeGet(o, 'message') === 'fetch failed') return ERROR_TYPE_VALUES.NETWORK;
   if (name && !GENERIC_NAMES.has(name) && SAFE_NAME.test(name)) return name;
+  // a subclass that keeps the inherited name 'Error' (`class ToolTimeout extends Error {}`)
+  const own = classChain(o)[0];
+  if (own && !GENERIC_NAMES.has(own) && SAFE_NAME.test(own)) return own;
   return ERROR_TYPE_VALUES.OTHER;
 }

@@ -637,7 +637,13 @@ export class ProcessTreeMetrics {
     const signals: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const sig of signals) {
       const handler = () => {
-        if (foreignListeners(sig) > 0) return; // the app's handler decides; 'exit' sends the values
+        if (foreignListeners(sig) > 0) {
+          // The app's handler decides; 'exit' sends the values. agentmeter steps aside at once:
+          // a handler that exits only when it is the last listener (the OpenAI Agents SDK's,
+          // checked after an await) must not see agentmeter's listener and wait forever.
+          this.unwatchSignals();
+          return;
+        }
         this.exitNow();
         this.leaveNow();
         this.unwatchSignals();

@@ -42,7 +42,7 @@ for (const workersOnly of [false, true]) {
       const text = await scrape(c.metricsPort);
       const lint = promtoolCheckMetrics(text);
       assert.ok(lint.ok, lint.output);
-      assert.equal(sumOf(text, 'gen_ai_client_operation_duration_seconds_count'), 7);
+      assert.equal(sumOf(text, 'gen_ai_client_inference_duration_seconds_count'), 7);
       assert.equal(sumOf(text, 'agentmeter_aggregation_members'), workersOnly ? 2 : 3);
 
       // every original worker is killed (SIGKILL, then SIGTERM, then SIGINT) and replaced; in
@@ -74,19 +74,19 @@ for (const workersOnly of [false, true]) {
     }
   });
 }
-const LLM_CALLS_NOW = 'sum(gen_ai_client_operation_duration_seconds_count{job="app"})';
+const LLM_CALLS_NOW = 'sum(gen_ai_client_inference_duration_seconds_count{job="app"})';
 
 test('node:cluster: a stuck worker does not stall a scrape; its previous values are served and it is counted', async () => {
   const c = await startCluster({ workersOnly: false, workers: 2, env: { AGENTMETER_AGGREGATE_TIMEOUT: '1500' } });
   try {
     for (let i = 0; i < 4; i++) await chat(c.appPort, 1);
-    await waitForSum(c.metricsPort, 'gen_ai_client_operation_duration_seconds_count', 4);
+    await waitForSum(c.metricsPort, 'gen_ai_client_inference_duration_seconds_count', 4);
     const before = sumOf(await scrape(c.metricsPort), 'agentmeter_aggregation_timeouts_total');
     // one worker blocks its event loop for 8 s (the request reaches one of the two)
     await fetch(`http://127.0.0.1:${c.appPort}/block?ms=8000`, { headers: { connection: 'close' } }).then((r) => r.text());
     await new Promise((r) => setTimeout(r, 100));
     const text = await scrape(c.metricsPort); // waits at most AGENTMETER_AGGREGATE_TIMEOUT for the stuck one
-    assert.equal(sumOf(text, 'gen_ai_client_operation_duration_seconds_count'), 4, 'the stuck worker still contributes its previous values');
+    assert.equal(sumOf(text, 'gen_ai_client_inference_duration_seconds_count'), 4, 'the stuck worker still contributes its previous values');
     assert.equal(sumOf(text, 'agentmeter_aggregation_timeouts_total') - before, 1, 'one process did not answer in time');
   } finally {
     await c.stop();

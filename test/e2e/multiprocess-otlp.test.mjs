@@ -10,7 +10,7 @@ import { startNode } from '../helpers/proc.mjs';
 import { chat, fixture, ROOT, scrape, sumOf } from '../helpers/multiprocess.mjs';
 import { startOtlpReceiver } from '../regression/lib.mjs';
 
-/** Latest cumulative gen_ai.client.operation.duration count per service.instance.id. */
+/** Latest cumulative gen_ai.client.inference.duration count per service.instance.id. */
 function countsByInstance(exports) {
   const latest = new Map();
   for (const e of exports) {
@@ -19,7 +19,7 @@ function countsByInstance(exports) {
       const id = attrs['service.instance.id'];
       let n = 0;
       for (const sm of rm.scopeMetrics ?? [])
-        for (const m of sm.metrics ?? []) if (m.name === 'gen_ai.client.operation.duration') for (const dp of m.histogram.dataPoints) n += Number(dp.count);
+        for (const m of sm.metrics ?? []) if (m.name === 'gen_ai.client.inference.duration') for (const dp of m.histogram.dataPoints) n += Number(dp.count);
       latest.set(id, n);
     }
   }
@@ -50,7 +50,7 @@ test('OTLP from a node:cluster app: one export stream per process, sums exact, n
     assert.equal(c.size, 3, 'primary and two workers, each with its own service.instance.id');
     assert.ok([...c.keys()].every((k) => typeof k === 'string' && k.length > 0));
     assert.equal([...c.values()].filter((n) => n === 0).length, 1, 'the primary (serving /metrics) exports no LLM call: it made none, and it never exports the aggregate');
-    assert.equal(sumOf(await scrape(metricsPort), 'gen_ai_client_operation_duration_seconds_count'), 7, 'the Prometheus aggregate agrees');
+    assert.equal(sumOf(await scrape(metricsPort), 'gen_ai_client_inference_duration_seconds_count'), 7, 'the Prometheus aggregate agrees');
   } finally {
     await app.stop();
     await llm.close();

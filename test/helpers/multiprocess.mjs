@@ -8,9 +8,9 @@ export const fixture = (f) => fileURLToPath(new URL(`../fixtures/multiprocess/${
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** LLM calls counted by the aggregate, summed over every series. */
-export const LLM_CALLS = 'sum(gen_ai_client_operation_duration_seconds_count{job="app"})';
-export const INPUT_TOKENS = 'sum(gen_ai_client_token_usage_sum{job="app",gen_ai_token_type="input"})';
-export const OUTPUT_TOKENS = 'sum(gen_ai_client_token_usage_sum{job="app",gen_ai_token_type="output"})';
+export const LLM_CALLS = 'sum(gen_ai_client_inference_duration_seconds_count{job="app"})';
+export const INPUT_TOKENS = 'sum(gen_ai_client_inference_usage_input_tokens_total{job="app"})';
+export const OUTPUT_TOKENS = 'sum(gen_ai_client_inference_usage_output_tokens_total{job="app"})';
 /** Counter resets Prometheus saw over the last 10 minutes, over every counter and histogram series of job "app". */
 export async function totalResets(prom) {
   const names = await prom.query('count by (__name__) ({job="app",__name__=~".+_total|.+_count|.+_sum|.+_bucket"})');

@@ -6,5 +6,5 @@ export const PACKAGE_NAME = "@agentmeter/instrumentation-aws-bedrock";
 export const PACKAGE_VERSION = "0.1.0";
 /** Supported versions (semver ranges) of each library this package instruments (package.json "agentmeter.instruments"). */
 export const SUPPORTED_RANGES: Readonly<Record<string, string>> = Object.freeze({
-  "@aws-sdk/client-bedrock-runtime": ">=3.500.0 <4"
+  "@aws-sdk/client-bedrock-runtime": ">=3.825.0 <4"
 });

@@ -6,5 +6,5 @@ export const PACKAGE_NAME = "@agentmeter/instrumentation-google-genai";
 export const PACKAGE_VERSION = "0.1.0";
 /** Supported versions (semver ranges) of each library this package instruments (package.json "agentmeter.instruments"). */
 export const SUPPORTED_RANGES: Readonly<Record<string, string>> = Object.freeze({
-  "@google/genai": ">=2.0.0 <4"
+  "@google/genai": ">=2.15.0 <4"
 });

@@ -46,8 +46,8 @@ test('out-of-range @google/genai, Bedrock client and MCP SDK: not patched, one w
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), ['generateContentInternal', 'send', 'connect'], 'originals left in place');
   for (const [name, version, range] of [
-    ['@google/genai', '1.9.0', '>=2.0.0 <4'],
-    ['@aws-sdk/client-bedrock-runtime', '3.400.0', '>=3.500.0 <4'],
+    ['@google/genai', '1.9.0', '>=2.15.0 <4'],
+    ['@aws-sdk/client-bedrock-runtime', '3.400.0', '>=3.825.0 <4'],
     ['@modelcontextprotocol/sdk', '0.6.0', '>=1.25.0 <2'],
   ]) {
     const lines = r.stderr.split('\n').filter((l) => l.includes(`${name} ${version} is outside the supported range ${range}`));

@@ -7,3 +7,4 @@ export type { GenAiUsageEvent } from './usage';
 export { checkSupportedVersion, satisfiesRange, versionInRange, versionSatisfies } from './supported';
 export { HTTP_ROUTE, MAX_HTTP_ROUTE_LENGTH, setHttpRoute, getHttpRoute, invalidHttpRoute, storeHttpRoute } from './http-route';
 export { classifyError } from './errors';
+export { setGenAiMetrics, getGenAiMetrics, isGenAiMetricsMode } from './genai-mode';

@@ -1,6 +1,9 @@
-import satisfies = require('semver/functions/satisfies');
-import valid = require('semver/functions/valid');
 import { report } from './diagnostics';
+
+// semver is read on the first check (a library being instrumented), not at start
+type Satisfies = (version: string, range: string, options?: { includePrerelease?: boolean }) => boolean;
+const satisfies: Satisfies = (v, r, o) => (require('semver/functions/satisfies') as Satisfies)(v, r, o);
+const valid = (v: string): string | null => (require('semver/functions/valid') as (v: string) => string | null)(v);
 
 /**
  * Whether `version` of the npm package `moduleName` is in `range`, the range an

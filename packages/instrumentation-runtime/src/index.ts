@@ -3,5 +3,5 @@
  * uptime, event-loop delay, GC, V8 heap) under OpenTelemetry semantic-convention names.
  */
 export { RuntimeInstrumentation, startRuntimeMetrics } from './instrumentation';
-export type { RuntimeInstrumentationConfig } from './types';
+export type { RuntimeInstrumentationConfig, RuntimeMetricsConfig } from './types';
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version';

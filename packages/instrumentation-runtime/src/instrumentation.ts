@@ -1,154 +1,31 @@
-import * as os from 'node:os';
-import * as v8 from 'node:v8';
-import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import type {
-  Attributes,
-  BatchObservableResult,
-  Histogram,
-  Meter,
-  MeterProvider,
-  Observable,
-  ObservableCounter,
-  ObservableGauge,
-  ObservableUpDownCounter,
-} from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { createCatalogueInstrument, report } from '@agentmeter/api';
-import {
-  ATTR_CPU_MODE,
-  ATTR_V8JS_GC_TYPE,
-  ATTR_V8JS_HEAP_SPACE_NAME,
-  CATALOGUE,
-  METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
-  METRIC_NODEJS_EVENTLOOP_DELAY_MEAN,
-  METRIC_NODEJS_EVENTLOOP_DELAY_MIN,
-  METRIC_NODEJS_EVENTLOOP_DELAY_P50,
-  METRIC_NODEJS_EVENTLOOP_DELAY_P90,
-  METRIC_NODEJS_EVENTLOOP_DELAY_P99,
-  METRIC_PROCESS_CPU_TIME,
-  METRIC_PROCESS_CPU_UTILIZATION,
-  METRIC_PROCESS_MEMORY_USAGE,
-  METRIC_PROCESS_UPTIME,
-  METRIC_V8JS_GC_DURATION,
-  METRIC_V8JS_MEMORY_HEAP_LIMIT,
-  METRIC_V8JS_MEMORY_HEAP_USED,
-  type MetricDefinition,
-} from '@agentmeter/semconv';
+import { RuntimeMetrics } from './runtime-metrics';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import type { RuntimeInstrumentationConfig } from './types';
-
-const USER: Attributes = Object.freeze({ [ATTR_CPU_MODE]: 'user' });
-const SYSTEM: Attributes = Object.freeze({ [ATTR_CPU_MODE]: 'system' });
-
-/** PerformanceEntry 'gc' detail.kind → v8js.gc.type. */
-const GC_TYPES: ReadonlyMap<number, Attributes> = new Map<number, Attributes>([
-  [perfConstants.NODE_PERFORMANCE_GC_MAJOR, Object.freeze({ [ATTR_V8JS_GC_TYPE]: 'major' })],
-  [perfConstants.NODE_PERFORMANCE_GC_MINOR, Object.freeze({ [ATTR_V8JS_GC_TYPE]: 'minor' })],
-  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL, Object.freeze({ [ATTR_V8JS_GC_TYPE]: 'incremental' })],
-  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB, Object.freeze({ [ATTR_V8JS_GC_TYPE]: 'weakcb' })],
-]);
-
-const heapSpaceAttrs = new Map<string, Attributes>();
-function heapSpace(name: string): Attributes {
-  let a = heapSpaceAttrs.get(name);
-  if (a === undefined) {
-    a = Object.freeze({ [ATTR_V8JS_HEAP_SPACE_NAME]: name });
-    heapSpaceAttrs.set(name, a);
-  }
-  return a;
-}
-
-function cores(): number {
-  try {
-    const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    return n > 0 ? n : 1;
-  } catch {
-    return 1;
-  }
-}
-
-/** Observable instrument for a catalogue entry (counter / up-down counter / gauge). */
-function observable(meter: Meter, def: MetricDefinition): Observable {
-  const opts = { unit: def.unit, description: def.description };
-  switch (def.kind) {
-    case 'counter':
-      return meter.createObservableCounter(def.name, opts);
-    case 'updowncounter':
-      return meter.createObservableUpDownCounter(def.name, opts);
-    default:
-      return meter.createObservableGauge(def.name, opts);
-  }
-}
-
-interface Observables {
-  readonly meter: Meter;
-  readonly cpuTime: ObservableCounter;
-  readonly cpuUtilization: ObservableGauge;
-  readonly memory: ObservableUpDownCounter;
-  readonly uptime: ObservableGauge;
-  readonly delay: readonly [ObservableGauge, ObservableGauge, ObservableGauge, ObservableGauge, ObservableGauge, ObservableGauge];
-  readonly heapUsed: ObservableUpDownCounter;
-  readonly heapLimit: ObservableUpDownCounter;
-  readonly gcDuration: Histogram;
-  readonly all: Observable[];
-}
-
-function createObservables(meter: Meter): Observables {
-  const o = (name: string) => observable(meter, CATALOGUE[name]);
-  const delay = [
-    METRIC_NODEJS_EVENTLOOP_DELAY_MIN,
-    METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
-    METRIC_NODEJS_EVENTLOOP_DELAY_MEAN,
-    METRIC_NODEJS_EVENTLOOP_DELAY_P50,
-    METRIC_NODEJS_EVENTLOOP_DELAY_P90,
-    METRIC_NODEJS_EVENTLOOP_DELAY_P99,
-  ].map(o) as unknown as Observables['delay'];
-  const r = {
-    meter,
-    cpuTime: o(METRIC_PROCESS_CPU_TIME) as ObservableCounter,
-    cpuUtilization: o(METRIC_PROCESS_CPU_UTILIZATION) as ObservableGauge,
-    memory: o(METRIC_PROCESS_MEMORY_USAGE) as ObservableUpDownCounter,
-    uptime: o(METRIC_PROCESS_UPTIME) as ObservableGauge,
-    delay,
-    heapUsed: o(METRIC_V8JS_MEMORY_HEAP_USED) as ObservableUpDownCounter,
-    heapLimit: o(METRIC_V8JS_MEMORY_HEAP_LIMIT) as ObservableUpDownCounter,
-    gcDuration: createCatalogueInstrument(meter, CATALOGUE[METRIC_V8JS_GC_DURATION]) as Histogram,
-  };
-  return { ...r, all: [r.cpuTime, r.cpuUtilization, r.memory, r.uptime, ...delay, r.heapUsed, r.heapLimit] };
-}
 
 /**
  * Process and runtime metrics (OpenTelemetry semantic-convention names):
  * `process.cpu.time`, `process.cpu.utilization`, `process.memory.usage` (rss),
  * `process.uptime`, `nodejs.eventloop.delay.{min,max,mean,p50,p90,p99}`,
- * `v8js.gc.duration`, `v8js.memory.heap.used` / `.limit` by heap space.
+ * `v8js.gc.duration`, `v8js.memory.heap.used` / `.limit` by heap space, as an
+ * OpenTelemetry InstrumentationBase (the work is done by {@link RuntimeMetrics}).
  *
  * Everything but GC is read in one batch observable callback at collection time (a
  * scrape), so the cost between scrapes is the event-loop delay sampler and the GC
  * observer only. `enable()` / `start()` is idempotent; `disable()` / `stop()` removes
  * the callback, the sampler and the observer, so nothing is left running or keeping
  * the process alive.
- *
- * Event-loop delay and CPU utilization are "since the previous collection": with two
- * readers collecting at different intervals, each sees the interval since the other's.
  */
 export class RuntimeInstrumentation extends InstrumentationBase<RuntimeInstrumentationConfig> {
-  private _obs: Observables | undefined;
-  private _registered: Observables | undefined;
-  private _active = false;
-  private _eld: ReturnType<typeof monitorEventLoopDelay> | undefined;
-  private _gc: PerformanceObserver | undefined;
-  private _lastCpu: NodeJS.CpuUsage = process.cpuUsage();
-  private _lastTime: bigint = process.hrtime.bigint();
-  private _lastUtil: [number, number] = [0, 0];
-  private readonly _cores = cores();
-  private readonly _collect = (result: BatchObservableResult): void => this._observe(result);
+  private _metrics: RuntimeMetrics | undefined;
 
   constructor(config: RuntimeInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, { ...config, enabled: false });
     this.setConfig(config);
+    this._metrics = new RuntimeMetrics({ ...config, enabled: false, meterProvider: undefined });
     if (config.meterProvider) this.setMeterProvider(config.meterProvider);
-    else this._updateMetricInstruments();
+    else this._metrics.setMeter(this.meter);
     if (config.enabled !== false) this.enable();
   }
 
@@ -169,116 +46,20 @@ export class RuntimeInstrumentation extends InstrumentationBase<RuntimeInstrumen
 
   /** True between `enable()`/`start()` and `disable()`/`stop()`. */
   override isEnabled(): boolean {
-    return this._active;
+    return this._metrics?.isEnabled() ?? false;
   }
 
   override enable(): void {
-    if (this._active) return;
-    this._active = true;
-    try {
-      this._lastCpu = process.cpuUsage();
-      this._lastTime = process.hrtime.bigint();
-      const resolution = Math.max(1, Math.floor(this.getConfig().eventLoopDelayResolutionMs ?? 10));
-      this._eld = monitorEventLoopDelay({ resolution });
-      this._eld.enable();
-      if (this.getConfig().gc !== false) this._startGc();
-      this._register();
-    } catch (e) {
-      report('AGENTMETER_INSTRUMENTATION_FAILED', 'runtime', `runtime metrics could not start: ${(e as Error)?.message ?? String(e)}`);
-    }
+    this._metrics?.enable();
   }
 
   override disable(): void {
-    if (!this._active) return;
-    this._active = false;
-    try {
-      this._unregister();
-      this._eld?.disable();
-      this._eld = undefined;
-      this._gc?.disconnect();
-      this._gc = undefined;
-    } catch (e) {
-      report('AGENTMETER_INSTRUMENTATION_FAILED', 'runtime-stop', `runtime metrics did not stop cleanly: ${(e as Error)?.message ?? String(e)}`);
-    }
+    this._metrics?.disable();
   }
 
   /** Called by `setMeterProvider`: move the instruments and the callback to the new meter. */
   protected override _updateMetricInstruments(): void {
-    if (!('_cores' in this)) return; // the base constructor calls this before our fields exist
-    this._unregister();
-    this._obs = createObservables(this.meter);
-    if (this._active) this._register();
-  }
-
-  private _register(): void {
-    const obs = this._obs;
-    if (!obs || this._registered) return;
-    obs.meter.addBatchObservableCallback(this._collect, obs.all);
-    this._registered = obs;
-  }
-
-  private _unregister(): void {
-    const obs = this._registered;
-    if (!obs) return;
-    this._registered = undefined;
-    obs.meter.removeBatchObservableCallback(this._collect, obs.all);
-  }
-
-  private _startGc(): void {
-    const gc = new PerformanceObserver((list) => {
-      const h = this._obs?.gcDuration;
-      if (!h || !this._active) return;
-      for (const entry of list.getEntries()) {
-        const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
-        const attrs = kind === undefined ? undefined : GC_TYPES.get(kind);
-        if (attrs) h.record(entry.duration / 1000, attrs);
-      }
-    });
-    gc.observe({ entryTypes: ['gc'] });
-    this._gc = gc;
-  }
-
-  private _observe(result: BatchObservableResult): void {
-    const obs = this._registered;
-    if (!obs) return;
-    // CPU
-    const cpu = process.cpuUsage();
-    const now = process.hrtime.bigint();
-    result.observe(obs.cpuTime, cpu.user / 1e6, USER);
-    result.observe(obs.cpuTime, cpu.system / 1e6, SYSTEM);
-    const elapsedUs = Number(now - this._lastTime) / 1000;
-    if (elapsedUs >= 1000) {
-      const capacity = elapsedUs * this._cores;
-      this._lastUtil = [
-        Math.min(1, Math.max(0, (cpu.user - this._lastCpu.user) / capacity)),
-        Math.min(1, Math.max(0, (cpu.system - this._lastCpu.system) / capacity)),
-      ];
-      this._lastCpu = cpu;
-      this._lastTime = now;
-    }
-    result.observe(obs.cpuUtilization, this._lastUtil[0], USER);
-    result.observe(obs.cpuUtilization, this._lastUtil[1], SYSTEM);
-    // memory, uptime
-    result.observe(obs.memory, process.memoryUsage.rss());
-    result.observe(obs.uptime, process.uptime());
-    // event loop delay (ns → s), reset after each collection
-    const eld = this._eld;
-    if (eld && eld.count > 0) {
-      const [min, max, mean, p50, p90, p99] = obs.delay;
-      result.observe(min, eld.min / 1e9);
-      result.observe(max, eld.max / 1e9);
-      result.observe(mean, eld.mean / 1e9);
-      result.observe(p50, eld.percentile(50) / 1e9);
-      result.observe(p90, eld.percentile(90) / 1e9);
-      result.observe(p99, eld.percentile(99) / 1e9);
-      eld.reset();
-    }
-    // V8 heap spaces
-    for (const s of v8.getHeapSpaceStatistics()) {
-      const a = heapSpace(s.space_name);
-      result.observe(obs.heapUsed, s.space_used_size, a);
-      result.observe(obs.heapLimit, s.space_size, a);
-    }
+    this._metrics?.setMeter(this.meter);
   }
 }
 

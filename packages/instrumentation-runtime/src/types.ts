@@ -2,7 +2,12 @@ import type { MeterProvider } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 
 /** Configuration of {@link RuntimeInstrumentation}. */
-export interface RuntimeInstrumentationConfig extends InstrumentationConfig {
+export interface RuntimeInstrumentationConfig extends InstrumentationConfig, RuntimeMetricsConfig {}
+
+/** Configuration of {@link RuntimeMetrics} (the same, without @opentelemetry/instrumentation's). */
+export interface RuntimeMetricsConfig {
+  /** false: constructed stopped; call `enable()` (default true). */
+  enabled?: boolean;
   /**
    * The MeterProvider to record into. Default: the global one when the instrumentation
    * is constructed, or whatever `setMeterProvider()` sets later.

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { validateRegistryOptions } from '@agentmeter/core';
 
-/** Instrumentations agentmeter can turn on, by the name used in options and AGENTMETER_INSTRUMENTATIONS. */
-export const INSTRUMENTATION_NAMES = ['http', 'undici', 'pg', 'runtime', 'ws', 'openai', 'anthropic', 'http-otel', 'mcp', 'google-genai', 'bedrock', 'ai', 'langchain', 'openai-agents', 'express', 'fastify', 'koa', 'hono'] as const;
-export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
+import { INSTRUMENTATIONS, type InstrumentationName } from './instrumentation-table';
+
+export type { InstrumentationName } from './instrumentation-table';
+/** Instrumentations agentmeter can turn on, by the name used in options and AGENTMETER_INSTRUMENTATIONS (the table in instrumentation-table.ts). */
+export const INSTRUMENTATION_NAMES: readonly InstrumentationName[] = INSTRUMENTATIONS.map((r) => r.name);
 /** On unless turned off: everything but `http-otel` (the OpenTelemetry HTTP instrumentation, for apps that also trace). */
-export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = ['http', 'undici', 'pg', 'runtime', 'ws', 'openai', 'anthropic', 'mcp', 'google-genai', 'bedrock', 'ai', 'langchain', 'openai-agents', 'express', 'fastify', 'koa', 'hono'];
+export const DEFAULT_INSTRUMENTATIONS: readonly InstrumentationName[] = INSTRUMENTATIONS.filter((r) => r.defaultOn).map((r) => r.name);
 
 export interface OtlpOptions {
   /** OTLP/HTTP metrics endpoint, e.g. http://127.0.0.1:4318/v1/metrics. */

@@ -1,69 +1,64 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { report } from '@agentmeter/api';
-import type { InstrumentationName } from './config';
-
-/** What start() needs of an instrumentation: OpenTelemetry's InstrumentationBase shape. */
-interface InstrumentationLike {
-  setMeterProvider(p: MeterProvider): void;
-  enable(): void;
-  disable(): void;
-}
+import { instrumentationRow, type InstrumentationName } from './instrumentation-table';
+import { onFirstLoad } from './lazy';
 
 export interface Enabled {
   readonly name: InstrumentationName;
   disable(): void;
 }
 
-type Factory = (provider: MeterProvider) => Enabled | undefined;
+/**
+ * When the instrumentations are turned on:
+ * - `eager`: now (start() called by the app, which may have loaded its libraries already);
+ * - `lazy`: each when the app first requires a library it instruments (the `--require`
+ *   preload: nothing of the app has loaded yet);
+ * - `lazy-esm`: the same for `import` too (the `--import` preload with an in-thread loader).
+ * Instrumentations without a library (runtime, http-otel) are always turned on now.
+ */
+export type EnableMode = 'eager' | 'lazy' | 'lazy-esm';
 
-function base(name: InstrumentationName, load: () => new (config?: object) => InstrumentationLike, config?: object): Factory {
-  return (provider) => {
+function enableNow(name: InstrumentationName, provider: MeterProvider): { disable(): void } | undefined {
+  const load = instrumentationRow(name).load;
+  if (!load) return undefined;
+  try {
     const Ctor = load();
-    const inst = new Ctor({ enabled: false, ...(config ?? {}) });
+    const inst = new Ctor({ enabled: false });
     inst.setMeterProvider(provider);
     inst.enable();
-    return { name, disable: () => inst.disable() };
-  };
+    return inst;
+  } catch (err) {
+    report('AGENTMETER_INSTRUMENTATION_FAILED', name, `instrumentation "${name}" could not be enabled: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
-/**
- * How each named instrumentation is turned on. Modules are required lazily so a
- * disabled instrumentation costs no start-up time. `http` and `undici` are handled by
- * HttpDiagnosticsMetrics in start().
- */
-export const FACTORIES: Partial<Record<InstrumentationName, Factory>> = {
-  pg: (provider) => ({ name: 'pg', ...require('./pg').enablePgInstrumentation(provider) }),
-  // framework route templates reach instrumentation-http's metrics as http.route too
-  'http-otel': base('http-otel', () => require('./http-otel-route').withHttpRoute(require('@opentelemetry/instrumentation-http').HttpInstrumentation)),
-  ws: base('ws', () => require('@agentmeter/instrumentation-ws').WsInstrumentation),
-  openai: base('openai', () => require('@agentmeter/instrumentation-openai').OpenAIInstrumentation),
-  anthropic: base('anthropic', () => require('@agentmeter/instrumentation-anthropic').AnthropicInstrumentation),
-  'google-genai': base('google-genai', () => require('@agentmeter/instrumentation-google-genai').GoogleGenAIInstrumentation),
-  bedrock: base('bedrock', () => require('@agentmeter/instrumentation-aws-bedrock').BedrockInstrumentation),
-  mcp: base('mcp', () => require('@agentmeter/instrumentation-mcp').McpInstrumentation),
-  runtime: base('runtime', () => require('@agentmeter/instrumentation-runtime').RuntimeInstrumentation),
-  ai: base('ai', () => require('@agentmeter/instrumentation-ai').AiSdkInstrumentation),
-  langchain: base('langchain', () => require('@agentmeter/instrumentation-langchain').LangChainInstrumentation),
-  'openai-agents': base('openai-agents', () => require('@agentmeter/instrumentation-openai-agents').OpenAIAgentsInstrumentation),
-  // http.route for frameworks (recorded by the `http` server metrics)
-  express: base('express', () => require('@agentmeter/instrumentation-express').ExpressInstrumentation),
-  fastify: base('fastify', () => require('@agentmeter/instrumentation-fastify').FastifyInstrumentation),
-  koa: base('koa', () => require('@agentmeter/instrumentation-koa').KoaInstrumentation),
-  hono: base('hono', () => require('@agentmeter/instrumentation-hono').HonoInstrumentation),
-};
-
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */
-export function enableInstrumentations(names: Iterable<InstrumentationName>, provider: MeterProvider): Enabled[] {
+export function enableInstrumentations(names: Iterable<InstrumentationName>, provider: MeterProvider, mode: EnableMode = 'eager'): Enabled[] {
   const out: Enabled[] = [];
   for (const name of names) {
-    const f = FACTORIES[name];
-    if (!f) continue;
-    try {
-      const e = f(provider);
-      if (e) out.push(e);
-    } catch (err) {
-      report('AGENTMETER_INSTRUMENTATION_FAILED', name, `instrumentation "${name}" could not be enabled: ${(err as Error).message}`);
+    const row = instrumentationRow(name);
+    if (!row.load) continue;
+    if (mode !== 'eager' && row.modules.length > 0) {
+      let inst: { disable(): void } | undefined;
+      let stopped = false;
+      const stopWaiting = onFirstLoad(row.modules, () => {
+        if (!stopped) inst = enableNow(name, provider);
+      }, { esm: mode === 'lazy-esm' });
+      if (stopWaiting) {
+        out.push({
+          name,
+          disable: () => {
+            stopped = true;
+            stopWaiting();
+            inst?.disable();
+          },
+        });
+        continue;
+      }
     }
+    const inst = enableNow(name, provider);
+    if (inst) out.push({ name, disable: () => inst.disable() });
   }
   return out;
 }

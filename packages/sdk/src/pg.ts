@@ -172,3 +172,24 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
   inst.enable();
   return { disable: () => inst.disable() };
 }
+
+/** The `pg` row of the instrumentation table: the standard constructor / setMeterProvider / enable / disable shape. */
+export class PgMetricsInstrumentation {
+  private provider: MeterProvider | undefined;
+  private handle: { disable(): void } | undefined;
+
+  constructor(_config?: { enabled?: boolean }) {}
+
+  setMeterProvider(provider: MeterProvider): void {
+    this.provider = provider;
+  }
+
+  enable(): void {
+    if (!this.handle && this.provider) this.handle = enablePgInstrumentation(this.provider);
+  }
+
+  disable(): void {
+    this.handle?.disable();
+    this.handle = undefined;
+  }
+}

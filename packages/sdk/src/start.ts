@@ -1,12 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { metrics, type Meter } from '@opentelemetry/api';
 import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
-import { report } from '@agentmeter/api';
-import { setGenAiMetrics } from '@agentmeter/llm';
+import { report, setGenAiMetrics } from '@agentmeter/api';
 import type { CostTracker } from '@agentmeter/cost';
 import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { HttpDiagnosticsMetrics } from './http-metrics';
-import { enableInstrumentations, type Enabled } from './instrumentations';
+import { enableInstrumentations, type EnableMode, type Enabled } from './instrumentations';
 import { isMainThread } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import { OWN_SIGNAL_HANDLER, ProcessTreeMetrics } from './multiprocess';
@@ -56,6 +55,24 @@ export function getHandle(): AgentmeterHandle | undefined {
  * ConfigError naming the setting. Starting twice returns the running instance.
  */
 export function start(options: StartOptions = {}): AgentmeterHandle {
+  return startWith(options, 'eager');
+}
+
+/** Set by register.mjs: how its ESM loader runs (`sync`: in-thread, `async`: a loader thread). */
+const ESM_HOOK_KEY = Symbol.for('agentmeter.sdk.esm-hook');
+
+/**
+ * The preloads' start: nothing of the app has loaded yet, so each instrumentation waits
+ * for the first load of a library it instruments (issue 18: a process pays only for what
+ * it uses). An ESM loader in a separate thread cannot tell this thread what is imported:
+ * then every instrumentation is turned on now.
+ */
+export function startFromPreload(): AgentmeterHandle {
+  const esm = (globalThis as Record<symbol, unknown>)[ESM_HOOK_KEY];
+  return startWith({}, esm === 'async' ? 'eager' : esm === 'sync' ? 'lazy-esm' : 'lazy');
+}
+
+function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
   const running = current();
   if (running) {
     report('AGENTMETER_ALREADY_STARTED', 'start', 'start() called again: returning the running instance (a preload and an explicit start() both ran?)');
@@ -96,7 +113,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   http.enable();
   // Worker threads share the process: its runtime metrics are the main thread's.
   const names = isMainThread ? config.instrumentations : [...config.instrumentations].filter((n) => n !== 'runtime');
-  const enabled: Enabled[] = enableInstrumentations(names, registry);
+  const enabled: Enabled[] = enableInstrumentations(names, registry, mode);
   const stops: Array<() => void | Promise<void>> = [];
 
   let costTracker: CostTracker | undefined;

@@ -2,7 +2,9 @@ import { report } from './diagnostics';
 
 // semver is read on the first check (a library being instrumented), not at start
 type Satisfies = (version: string, range: string, options?: { includePrerelease?: boolean }) => boolean;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: semver is needed only when a library loads
 const satisfies: Satisfies = (v, r, o) => (require('semver/functions/satisfies') as Satisfies)(v, r, o);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
 const valid = (v: string): string | null => (require('semver/functions/valid') as (v: string) => string | null)(v);
 
 /**

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { INSTRUMENTATIONS } from './instrumentation-table';
+
 export const HELP = `agentmeter: metrics for Node.js AI applications
 
 Usage:
@@ -19,8 +21,12 @@ Environment: AGENTMETER_ENABLED, AGENTMETER_METRICS_HOST, AGENTMETER_METRICS_POR
 AGENTMETER_METRICS_PATH, AGENTMETER_METRICS_TOKEN, AGENTMETER_METRICS_TOKEN_FILE,
 AGENTMETER_METRICS_BASIC_AUTH, AGENTMETER_INSTRUMENTATIONS, AGENTMETER_CARDINALITY_LIMIT,
 AGENTMETER_COST, AGENTMETER_PRICES_FILE, AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL,
-AGENTMETER_AGGREGATE, AGENTMETER_AGGREGATE_TIMEOUT,
+AGENTMETER_AGGREGATE, AGENTMETER_AGGREGATE_TIMEOUT, AGENTMETER_GENAI_METRICS,
 OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES. See docs/configuration.md.
+
+Instrumentations (AGENTMETER_INSTRUMENTATIONS, comma list, or all / none; default: all
+but those marked off):
+${INSTRUMENTATIONS.map((r) => `  ${r.name.padEnd(14)}${r.defaultOn ? '' : '(off) '}${r.records.replace(/`/g, '')}`).join('\n')}
 `;
 
 class UsageError extends Error {}

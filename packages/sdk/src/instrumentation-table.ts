@@ -28,6 +28,8 @@ export type InstrumentationClass = new (config?: { enabled?: boolean }) => Instr
 export interface InstrumentationRow {
   /** The name used in `instrumentations` and AGENTMETER_INSTRUMENTATIONS. */
   readonly name: string;
+  /** The npm package that holds it. */
+  readonly package: string;
   /** On unless turned off. */
   readonly defaultOn: boolean;
   /**
@@ -48,12 +50,13 @@ export interface InstrumentationRow {
   readonly load?: () => InstrumentationClass;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports -- lazy, typed loads: a package is read only when its library is */
+// lazy, typed loads: a package is read only when its library is
 const req = <T>(id: string): T => require(id) as T;
 
 export const INSTRUMENTATIONS = [
   {
     name: 'http',
+    package: '@agentmeter/sdk',
     defaultOn: true,
     modules: [],
     records: '`http.server.request.duration`, `http.server.active_requests`, `http.client.request.duration` (node:http)',
@@ -61,6 +64,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'undici',
+    package: '@agentmeter/sdk',
     defaultOn: true,
     modules: [],
     records: '`http.client.request.duration` for `fetch` (undici)',
@@ -68,6 +72,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'pg',
+    package: '@agentmeter/sdk',
     defaultOn: true,
     modules: ['pg', 'pg-pool'],
     records: '`db.client.operation.duration`, `db.client.connection.*`',
@@ -76,6 +81,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'runtime',
+    package: '@agentmeter/instrumentation-runtime',
     defaultOn: true,
     modules: [],
     records: 'process, event loop, GC, heap',
@@ -85,6 +91,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'ws',
+    package: '@agentmeter/instrumentation-ws',
     defaultOn: true,
     modules: ['ws'],
     records: '`websocket.server.*`, `websocket.client.*`',
@@ -93,6 +100,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'openai',
+    package: '@agentmeter/instrumentation-openai',
     defaultOn: true,
     modules: ['openai'],
     records: 'GenAI metrics of the official OpenAI client',
@@ -101,6 +109,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'anthropic',
+    package: '@agentmeter/instrumentation-anthropic',
     defaultOn: true,
     modules: ['@anthropic-ai/sdk'],
     records: 'GenAI metrics of the official Anthropic client',
@@ -109,6 +118,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'http-otel',
+    package: '@opentelemetry/instrumentation-http',
     defaultOn: false,
     modules: [],
     records: 'the same HTTP server/client durations through `@opentelemetry/instrumentation-http`',
@@ -117,6 +127,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'mcp',
+    package: '@agentmeter/instrumentation-mcp',
     defaultOn: true,
     modules: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/client', '@modelcontextprotocol/server'],
     // MCP 1.x: the SDK's Protocol base class is imported by relative path inside the package
@@ -127,6 +138,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'google-genai',
+    package: '@agentmeter/instrumentation-google-genai',
     defaultOn: true,
     modules: ['@google/genai'],
     records: 'GenAI metrics of `@google/genai` (Gemini API, Vertex AI)',
@@ -135,6 +147,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'bedrock',
+    package: '@agentmeter/instrumentation-aws-bedrock',
     defaultOn: true,
     modules: ['@aws-sdk/client-bedrock-runtime'],
     records: 'GenAI metrics of `@aws-sdk/client-bedrock-runtime`',
@@ -143,6 +156,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'ai',
+    package: '@agentmeter/instrumentation-ai',
     defaultOn: true,
     modules: ['ai'],
     records: 'model, tool and agent metrics of the Vercel AI SDK 7',
@@ -151,6 +165,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'langchain',
+    package: '@agentmeter/instrumentation-langchain',
     defaultOn: true,
     modules: ['@langchain/core'],
     esmAlso: ['@langchain/core/callbacks/manager'],
@@ -160,6 +175,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'openai-agents',
+    package: '@agentmeter/instrumentation-openai-agents',
     defaultOn: true,
     modules: ['@openai/agents-core'],
     records: 'model, tool and agent metrics of the OpenAI Agents SDK',
@@ -168,6 +184,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'express',
+    package: '@agentmeter/instrumentation-express',
     defaultOn: true,
     modules: ['express', 'router'],
     records: '`http.route` on the `http` server metrics, Express 4 and 5 (and NestJS on Express)',
@@ -176,6 +193,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'fastify',
+    package: '@agentmeter/instrumentation-fastify',
     defaultOn: true,
     modules: ['fastify'],
     records: '`http.route` on the `http` server metrics, Fastify 5 (and NestJS on Fastify)',
@@ -184,6 +202,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'koa',
+    package: '@agentmeter/instrumentation-koa',
     defaultOn: true,
     modules: ['koa', '@koa/router'],
     records: '`http.route` on the `http` server metrics, Koa with @koa/router',
@@ -192,6 +211,7 @@ export const INSTRUMENTATIONS = [
   },
   {
     name: 'hono',
+    package: '@agentmeter/instrumentation-hono',
     defaultOn: true,
     modules: ['hono'],
     records: '`http.route` on the `http` server metrics, Hono on @hono/node-server',
@@ -199,7 +219,6 @@ export const INSTRUMENTATIONS = [
     load: () => req<typeof import('@agentmeter/instrumentation-hono')>('@agentmeter/instrumentation-hono').HonoInstrumentation,
   },
 ] as const satisfies readonly InstrumentationRow[];
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The name of an instrumentation (a row of the table). */
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number]['name'];

@@ -53,8 +53,9 @@ export function packageOf(spec: string | undefined): string | undefined {
 /** Run (once) and forget every callback waiting for this package. True when one ran. */
 function fire(pkg: string | undefined): boolean {
   if (pkg === undefined) return false;
-  const set = waiting.get(pkg);
-  if (!set) return false;
+  const found = waiting.get(pkg);
+  if (!found) return false;
+  const set = [...found]; // the loop below empties `found`
   for (const w of set) {
     for (const m of w.modules) {
       const s = waiting.get(m);
@@ -102,7 +103,7 @@ function installEsmHook(): boolean {
   if (!registerHooks) return false;
   registerHooks({
     resolve(specifier: string, context: { parentURL?: string }, next: (s: string, c: unknown) => unknown) {
-      if (waiting.size !== 0) fire(packageOf(specifier)) || fire(packageOf(context?.parentURL));
+      if (waiting.size !== 0 && !fire(packageOf(specifier))) fire(packageOf(context?.parentURL));
       return next(specifier, context);
     },
   });

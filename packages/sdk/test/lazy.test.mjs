@@ -1,0 +1,99 @@
+// Issue 18: under the preloads, an instrumentation's code is loaded when the library it
+// instruments is first required or imported, not at start; start() from code is eager.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { packageOf } = require('../dist/lazy.js');
+const root = new URL('../../..', import.meta.url).pathname;
+
+test('packageOf: bare specifiers, sub-paths, paths and URLs inside node_modules', () => {
+  assert.equal(packageOf('openai'), 'openai');
+  assert.equal(packageOf('openai/resources/chat'), 'openai');
+  assert.equal(packageOf('@langchain/core/callbacks/manager'), '@langchain/core');
+  assert.equal(packageOf('@scope'), undefined);
+  assert.equal(packageOf('./client'), undefined);
+  assert.equal(packageOf('node:http'), undefined);
+  assert.equal(packageOf('/app/node_modules/pg/lib/client.js'), 'pg');
+  assert.equal(packageOf('/app/node_modules/.pnpm/openai@7.59.0/node_modules/openai/index.js'), 'openai');
+  assert.equal(packageOf('file:///app/node_modules/@google/genai/dist/index.mjs'), '@google/genai');
+  assert.equal(packageOf('C:\\app\\node_modules\\ws\\index.js'), 'ws');
+  assert.equal(packageOf(''), undefined);
+  assert.equal(packageOf(undefined), undefined);
+});
+
+// prints which instrumentation code is loaded at start, after `require('ws')` and after `require('express')`
+const PROBE = `
+const loaded = () => Object.keys(require.cache).filter((k) => /instrumentation-(ws|express|openai|anthropic|mcp|ai|langchain)\\/dist|@opentelemetry\\/instrumentation\\/|require-in-the-middle/.test(k)).map((k) => k.replace(/.*node_modules\\//, '').replace(/.*packages\\//, '').split('/').slice(0, k.includes('@opentelemetry') ? 2 : 1).join('/'));
+const at = (label) => console.log(label + ' ' + JSON.stringify([...new Set(loaded())].sort()));
+at('start');
+const { WebSocketServer } = require('ws');
+at('ws');
+const express = require('express');
+at('express');
+console.log('patched ' + String(typeof express.Router === 'function'));
+`;
+
+function run(args, extraEnv = {}) {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, AGENTMETER_METRICS_PORT: '0', ...extraEnv }, timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)]));
+}
+
+test('--require: nothing of an instrumentation is loaded until its library is', () => {
+  const out = run(['--require', '@agentmeter/sdk/register', '-e', PROBE]);
+  assert.deepEqual(JSON.parse(out.start), [], 'at start');
+  const ws = JSON.parse(out.ws);
+  assert.ok(ws.includes('instrumentation-ws'), `after require('ws'): ${out.ws}`);
+  assert.ok(ws.includes('@opentelemetry/instrumentation'), out.ws);
+  assert.ok(!ws.includes('instrumentation-express'), out.ws);
+  assert.ok(JSON.parse(out.express).includes('instrumentation-express'), out.express);
+  assert.ok(!JSON.parse(out.express).includes('instrumentation-openai'), 'openai is never loaded: its instrumentation neither');
+});
+
+test('--require: AGENTMETER_INSTRUMENTATIONS still decides what may load', () => {
+  const out = run(['--require', '@agentmeter/sdk/register', '-e', PROBE], { AGENTMETER_INSTRUMENTATIONS: 'http,express' });
+  assert.deepEqual(JSON.parse(out.ws), [], 'ws is off: its instrumentation never loads');
+  assert.ok(JSON.parse(out.express).includes('instrumentation-express'));
+});
+
+test('--import: an ESM import of the library loads its instrumentation, which records', () => {
+  // inside the repository, so that the app resolves ws from its node_modules by a bare specifier
+  const dir = mkdtempSync(join(root, '.tmp-lazy-'));
+  try {
+    const app = join(dir, 'app.mjs');
+    writeFileSync(
+      app,
+      `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
+const loaded = () => Object.keys(require.cache).some((k) => /instrumentation-ws\\/dist/.test(k));
+console.log('start ' + loaded());
+const { WebSocketServer, WebSocket } = await import('ws');
+console.log('ws ' + loaded());
+const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+await new Promise((r) => wss.once('listening', r));
+const c = new WebSocket('ws://127.0.0.1:' + wss.address().port);
+await new Promise((r) => c.once('open', r));
+c.close(); wss.close();
+const { getHandle } = require('@agentmeter/sdk');
+const text = await getHandle().metrics();
+console.log('metrics ' + /^websocket_server_active_connections\\{/m.test(text));
+`,
+    );
+    const out = run(['--import', '@agentmeter/sdk/register', app]);
+    assert.equal(out.start, 'false');
+    assert.equal(out.ws, 'true');
+    assert.equal(out.metrics, 'true');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('start() from code turns instrumentations on at once (the app may have loaded its libraries)', () => {
+  const out = run(['-e', `const { start } = require('@agentmeter/sdk'); const h = start({ port: 0, instrumentations: ['ai'] }); console.log('loaded ' + Object.keys(require.cache).some((k) => /instrumentation-ai\\/dist/.test(k))); h.shutdown();`]);
+  assert.equal(out.loaded, 'true');
+});

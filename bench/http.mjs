@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { SMALL, fmt, header, median, pick, ratio, result, table, sleep } from './lib/common.mjs';
+import { fmt, header, median, pick, ratio, result, table, sleep } from './lib/common.mjs';
 
 const SERVER = fileURLToPath(new URL('./lib/http-server.cjs', import.meta.url));
 const OTEL_PRELOAD = fileURLToPath(new URL('./lib/otel-http-preload.cjs', import.meta.url));

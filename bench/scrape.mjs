@@ -128,7 +128,6 @@ for (let r = 0; r < RUNS + 1; r++) {
 }
 const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 const P = 'prom-client register.metrics()';
-const promMs = Object.fromEntries(PROM_LIBS.map((l) => [l, med[`${l} register.metrics()`]]));
 // per-run times (the runs are interleaved): ratios are the median of the per-run ratios
 const promRuns = Object.fromEntries(PROM_LIBS.map((l) => [l, times[`${l} register.metrics()`]]));
 const promBytes = Object.fromEntries(PROM_LIBS.map((l) => [l, sizes[`${l} register.metrics()`]]));

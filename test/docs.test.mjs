@@ -28,7 +28,7 @@ for (const doc of docs) {
     if (fence === 'ts' && code.startsWith('// type-checked only')) continue;
     const lang = fence === 'ts' ? 'mts' : fence;
     test(`${doc} snippet ${n} (${lang}) runs`, () => {
-      const file = join(outDir, `${doc.replace(/[\/.]/g, '_')}-${n}.${lang}`);
+      const file = join(outDir, `${doc.replace(/[/.]/g, '_')}-${n}.${lang}`);
       writeFileSync(file, code);
       const r = spawnSync(process.execPath, [file], {
         cwd: root,

@@ -104,10 +104,14 @@ export function versionOf(pkg) {
         try {
           const j = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
           if (j.name === pkg) return j.version;
-        } catch {}
+        } catch {
+          // no readable package.json here: try the parent
+        }
         dir = dirname(dir);
       }
-    } catch {}
+    } catch {
+      // not resolvable: 'unknown'
+    }
     return 'unknown';
   }
 }

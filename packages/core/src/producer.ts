@@ -89,6 +89,7 @@ export class RegistryMetricProducer implements MetricProducer {
       sm.metrics.push(md);
     }
     return {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first collect only; this module imports OpenTelemetry types only
       resourceMetrics: { resource: require('@opentelemetry/resources').resourceFromAttributes({}), scopeMetrics: [...scopes.values()] },
       errors: [],
     };

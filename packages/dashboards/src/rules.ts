@@ -236,7 +236,6 @@ export function buildRecordingRules(options: GenAiNamesOptions = {}): RuleFile<R
 export function buildAlertRules(thresholds: Partial<AlertThresholds> = {}, options: GenAiNamesOptions = {}): RuleFile<AlertingRule> {
   const t: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
   const G = options.genAiMetrics === 'legacy' ? RECORDED_LEGACY : RECORDED;
-  const provider = l(ATTR_GEN_AI_PROVIDER_NAME);
   const sev = (severity: 'critical' | 'warning' | 'info') => ({ severity });
   const genai: AlertingRule[] = [
     {

@@ -64,13 +64,13 @@ test('messages.create, stream:true and messages.stream() are recorded once each,
   const out = await serializeAsync(registry);
   const line = (metric, labels, v) => assert.match(out, new RegExp(`^${metric}\\{${labels.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\} ${v}$`, 'm'), `${metric}{${labels}} ${v}\n${out}`);
   line('gen_ai_client_inference_duration_seconds_count', L('claude-sonnet-4-5'), 1);
-  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality=\"text\"', 35);
-  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality=\"text\"', 8);
+  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality="text"', 35);
+  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-sonnet-4-5') + ',gen_ai_token_modality="text"', 8);
   line('gen_ai_client_inference_duration_seconds_count', L('claude-with-response'), 1);
   line('gen_ai_client_inference_time_to_first_chunk_seconds_count', L('claude-stream-slow'), 1);
   line('gen_ai_client_inference_time_per_output_chunk_seconds_count', L('claude-stream-slow'), 3);
-  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality=\"text\"', 35);
-  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality=\"text\"', 8);
+  line('gen_ai_client_inference_usage_input_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality="text"', 35);
+  line('gen_ai_client_inference_usage_output_tokens_total', L('claude-stream-slow') + ',gen_ai_token_modality="text"', 8);
   line('gen_ai_client_inference_duration_seconds_count', L('claude-helper'), 1);
   line('gen_ai_client_inference_time_to_first_chunk_seconds_count', L('claude-helper'), 1);
   line('gen_ai_client_inference_duration_seconds_count', 'error_type="rate_limit",gen_ai_operation_name="chat",gen_ai_provider_name="anthropic",gen_ai_request_model="claude-rate-limit"', 1);

@@ -2,7 +2,7 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition, Instrumentati
 import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_EXPRESS_VERSIONS, SUPPORTED_ROUTER_VERSIONS, type ExpressInstrumentationConfig } from './types';
-import { kBase, kMount, kOriginal, kPatched, type ExpressRequest, type Handle, type Layer, type RouterProto } from './internal-types';
+import { kBase, kMount, kOriginal, kPatched, type Handle, type Layer, type RouterProto } from './internal-types';
 
 /** Distinct (mount prefix, template) joins cached per route or mount; beyond it they are built per request. */
 const MAX_JOINS = 64;

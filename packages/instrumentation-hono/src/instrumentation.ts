@@ -2,7 +2,7 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opent
 import { checkSupportedVersion, report, storeHttpRoute } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_HONO_VERSIONS, type HonoInstrumentationConfig } from './types';
-import { kWrapped, type HonoClass, type HonoContext, type HonoHandler, type HonoModule, type HonoRouter, type RouteEntry } from './internal-types';
+import { kWrapped, type HonoHandler, type HonoModule, type HonoRouter, type RouteEntry } from './internal-types';
 
 /** A route's handler that first stores the route's template on Node's request (on @hono/node-server). */
 function wrapHandler(handler: HonoHandler, template: string): HonoHandler {

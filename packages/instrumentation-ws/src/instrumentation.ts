@@ -207,7 +207,6 @@ export class WsInstrumentation extends InstrumentationBase<WsInstrumentationConf
   }
 
   private _wrapSetSocket(original: (...a: unknown[]) => unknown) {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const instrumentation = this;
     return function setSocket(this: WsSocket, socket?: unknown): unknown {
       // Track before the original: a client's setSocket emits 'open', whose listeners may send.

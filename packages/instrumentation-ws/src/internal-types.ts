@@ -46,6 +46,7 @@ export interface WsSocket {
   _isServer?: boolean;
   _url?: unknown;
   _socket?: { localPort?: number } | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as ws types it: any listener signature must fit
   on(event: string, listener: (...args: any[]) => void): unknown;
   [kState]?: SocketState;
 }

@@ -6,6 +6,7 @@ import { trackLlmCall } from './track';
 /** Attributes of a tracked function, plus how to read its result's usage. */
 export interface TrackLlmOptions extends LlmCallAttributes {
   /** Reads usage from the function's result (default: OpenAI / Anthropic / `{ inputTokens, outputTokens }`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- public type: an inline adapter reads its result untyped; unknown would break such callers
   readonly adapter?: LlmAdapter<any, unknown>;
   /** Record with this recorder instead of the default one. */
   readonly recorder?: LlmRecorder;

@@ -97,6 +97,7 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
         const inner = otelPatch(original);
         return function agentmeterQuery(this: PgClientLike, ...args: unknown[]): unknown {
           const start = performance.now();
+          // eslint-disable-next-line @typescript-eslint/no-this-alias -- the query's receiver, read later in finish()
           const client = this;
           const first = args[0] as { text?: unknown; callback?: unknown } | string | undefined;
           const text = typeof first === 'string' ? first : typeof first?.text === 'string' ? first.text : undefined;

@@ -3,11 +3,11 @@
 // restarted (the serving one too), a stuck worker neither stalls a scrape nor loses values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { promtoolCheckMetrics, startPrometheus } from '../helpers/prometheus.mjs';
-import { chat, expectCalls, fixture, ROOT, totalResets, scrape, sumOf, waitForSum, workerPids } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { promtoolCheckMetrics, startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { chat, expectCalls, fixture, ROOT, totalResets, scrape, sumOf, waitForSum, workerPids } from '@agentmeter/test-utils/multiprocess';
 
 async function startCluster({ workersOnly, workers = 2, env = {} }) {
   const llm = await startFakeLlm();

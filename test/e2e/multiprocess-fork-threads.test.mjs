@@ -3,11 +3,11 @@
 // exact sums, and no reset when a child or a thread exits and is replaced.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { startPrometheus } from '../helpers/prometheus.mjs';
-import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, sumOf, totalResets } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, sumOf, totalResets } from '@agentmeter/test-utils/multiprocess';
 
 for (const [what, file, restarted] of [
   ['fork() children', 'fork-app.cjs', (out) => (out.match(/^worker \d+$/gm) ?? []).length === 3],

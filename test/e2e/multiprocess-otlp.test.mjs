@@ -4,10 +4,10 @@
 // calls, the same number the aggregated /metrics shows: nothing is counted twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { chat, fixture, ROOT, scrape, sumOf } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { chat, fixture, ROOT, scrape, sumOf } from '@agentmeter/test-utils/multiprocess';
 import { startOtlpReceiver } from '../regression/lib.mjs';
 
 /** Latest cumulative gen_ai.client.inference.duration count per service.instance.id. */

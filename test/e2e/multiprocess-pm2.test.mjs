@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startPrometheus } from '../helpers/prometheus.mjs';
-import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, sumOf, totalResets } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, sumOf, totalResets } from '@agentmeter/test-utils/multiprocess';
 
 const PM2 = join(ROOT, 'node_modules/pm2/bin/pm2');
 

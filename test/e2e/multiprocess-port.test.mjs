@@ -11,10 +11,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { runNode, startNode } from '../helpers/proc.mjs';
-import { chat, fixture, ROOT, scrape, sumOf } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { runNode, startNode } from '@agentmeter/test-utils/proc';
+import { chat, fixture, ROOT, scrape, sumOf } from '@agentmeter/test-utils/multiprocess';
 
 const appFixture = fileURLToPath(new URL('../fixtures/app.cjs', import.meta.url));
 const bin = join(ROOT, 'packages/sdk/bin/agentmeter.js');

@@ -2,7 +2,7 @@
 // (on by default): off, the app runs the same and its requests carry no http.route.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sendRouted, startApp } from '../helpers/routes.mjs';
+import { sendRouted, startApp } from '@agentmeter/test-utils/routes';
 
 for (const framework of ['express', 'fastify']) {
   test(`AGENTMETER_INSTRUMENTATIONS without ${framework}: same responses, no http_route`, async () => {

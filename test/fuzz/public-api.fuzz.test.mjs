@@ -14,7 +14,7 @@ import { Registry, serialize, serializeAsync } from '@agentmeter/core';
 import { setDiagnosticWarnings } from '@agentmeter/api';
 import { LlmRecorder } from '@agentmeter/llm';
 import { ToolMetrics } from '@agentmeter/tools';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
 import { labelNames, poisonedLines, sampleLines } from '../regression/lib.mjs';
 
 setDiagnosticWarnings(false);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync } from '@agentmeter/core';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
 import { labelNames, sampleLines } from './lib.mjs';
 
 test('attributes named le / quantile keep the exposition valid', async () => {

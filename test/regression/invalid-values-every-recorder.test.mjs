@@ -12,7 +12,7 @@ import { CacheMetrics } from '@agentmeter/cache';
 import { CostTracker } from '@agentmeter/cost';
 import { ProviderHealth } from '@agentmeter/health';
 import { captureDiagnostics, poisonedLines, sampleLines } from './lib.mjs';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
 
 const BAD_NUMBERS = [NaN, Infinity, -Infinity, -1, -0.5];
 const BAD_TYPES = ['5', null, {}, [], true, 10n];

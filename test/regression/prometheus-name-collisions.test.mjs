@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync, serialize } from '@agentmeter/core';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
 import { captureDiagnostics, sampleLines } from './lib.mjs';
 
 const diags = captureDiagnostics();

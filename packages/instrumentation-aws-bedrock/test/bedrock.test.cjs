@@ -39,7 +39,7 @@ let llm;
 const events = [];
 let off;
 before(async () => {
-  const { startFakeLlm } = await import('../../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   llm = await startFakeLlm();
   off = onGenAiUsage((e) => events.push(e));
 });

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { runNode } from '../../../test/helpers/proc.mjs';
-import { freePort } from '../../../test/helpers/net.mjs';
+import { runNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
 
 const require = createRequire(import.meta.url);
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

@@ -6,7 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor, runRecordedGenAiCall } from '@agentmeter/llm';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 setDiagnosticWarnings(false);
 

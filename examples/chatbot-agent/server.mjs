@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import pg from 'pg';
 import { trackAgentRun, trackTool } from '@agentmeter/tools';
 import { CostTracker } from '@agentmeter/cost';
-import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 // the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
 const llm = process.env.LLM_URL ? undefined : await startFakeLlm();

@@ -27,7 +27,7 @@ TimeoutError.prototype.name = 'TimeoutError';
 const toolSelection = instrumentCache(new Map(), { name: 'tool_selection' });
 
 async function main() {
-  const { startFakeLlm } = await import('../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   // the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
   const llm = process.env.LLM_URL ? undefined : await startFakeLlm();
   const openai = new OpenAI({ apiKey: 'fake', baseURL: `${process.env.LLM_URL ?? llm.url}/v1`, maxRetries: 0 });

@@ -7,7 +7,7 @@ import http from 'node:http';
 import OpenAI from 'openai';
 import { trackTool } from '@agentmeter/tools';
 import { instrumentCache } from '@agentmeter/cache';
-import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 const llm = await startFakeLlm();
 const openai = new OpenAI({ apiKey: 'demo', baseURL: `${llm.url}/v1`, maxRetries: 0 });

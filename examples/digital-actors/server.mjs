@@ -9,7 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
-import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 // The fake LLM server stands in for the paid APIs: in this process, or at LLM_URL (the
 // one-command runner starts it there); set OPENAI_BASE_URL / ANTHROPIC_BASE_URL for real ones.

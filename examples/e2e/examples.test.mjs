@@ -2,46 +2,16 @@
 // seed's metric set checked on /metrics (and through a real Prometheus where cheap).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { freePort, waitFor } from '../../test/helpers/net.mjs';
-import { startNode } from '../../test/helpers/proc.mjs';
-import { startPostgres } from '../../test/helpers/postgres.mjs';
-import { startPrometheus } from '../../test/helpers/prometheus.mjs';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { startPostgres } from '@agentmeter/test-utils/postgres';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { startRedis } from '@agentmeter/test-utils/redis';
 
 const root = new URL('../..', import.meta.url).pathname;
 const ex = (name) => join(root, 'examples', name);
-const REDIS = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
-
-async function startRedis() {
-  assert.ok(existsSync(REDIS), `redis-server not found at ${REDIS}`);
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'agentmeter-redis-'));
-  const proc = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitFor(
-    () =>
-      new Promise((resolve) => {
-        import('node:net').then(({ connect }) => {
-          const s = connect(port, '127.0.0.1', () => {
-            s.end();
-            resolve(true);
-          }).on('error', () => resolve(false));
-        });
-      }),
-    { what: 'redis' },
-  );
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      proc.kill('SIGTERM');
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function scrape(port, token) {
   const r = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

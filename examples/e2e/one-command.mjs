@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { freePort, waitFor } from '../../test/helpers/net.mjs';
-import { startPrometheus } from '../../test/helpers/prometheus.mjs';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
 
 const root = new URL('../..', import.meta.url).pathname;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -12,7 +12,7 @@ import CircuitBreaker from 'opossum';
 import pg from 'pg';
 import { withLlmMetrics } from '@agentmeter/llm';
 import { instrumentOpossumBreaker, runHealthChecks } from '@agentmeter/health';
-import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 // the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
 const llm = process.env.LLM_URL ? undefined : await startFakeLlm();

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { instrumentCache, cacheStats } from '@agentmeter/cache';
 import { runHealthChecks } from '@agentmeter/health';
-import { startFakeLlm } from '../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 // the fake LLM server: at LLM_URL (the one-command runner starts it there), else in this process
 const llm = process.env.LLM_URL ? undefined : await startFakeLlm();

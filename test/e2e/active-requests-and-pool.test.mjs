@@ -6,10 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { startPrometheus } from '../helpers/prometheus.mjs';
-import { startPostgres } from '../helpers/postgres.mjs';
-import { freePort } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { startPostgres } from '@agentmeter/test-utils/postgres';
+import { freePort } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
 
 let pg;
 let prom;

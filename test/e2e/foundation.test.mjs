@@ -4,10 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startPrometheus, promtoolCheckMetrics } from '../helpers/prometheus.mjs';
-import { startPostgres } from '../helpers/postgres.mjs';
-import { freePort } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
+import { startPrometheus, promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
+import { startPostgres } from '@agentmeter/test-utils/postgres';
+import { freePort } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
 
 const fixture = (f) => fileURLToPath(new URL(`../fixtures/${f}`, import.meta.url));
 const TOKEN = 'e2e-secret-token-0123456789';

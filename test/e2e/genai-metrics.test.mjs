@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startFakeLlm, USAGE, REASONING_USAGE } from '../helpers/fake-llm.mjs';
-import { startPrometheus } from '../helpers/prometheus.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { freePort } from '../helpers/net.mjs';
+import { startFakeLlm, USAGE, REASONING_USAGE } from '@agentmeter/test-utils/fake-llm';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
 
 const fixture = (f) => fileURLToPath(new URL(`../fixtures/${f}`, import.meta.url));
 const APPS = [
@@ -107,7 +107,7 @@ for (const job of ['esm-legacy', 'cjs-legacy', 'esm-both']) {
 }
 
 test('an invalid AGENTMETER_GENAI_METRICS / genAiMetrics fails at start naming the setting', async () => {
-  const { runNode } = await import('../helpers/proc.mjs');
+  const { runNode } = await import('@agentmeter/test-utils/proc');
   for (const flag of ['--require', '--import']) {
     const r = await runNode([flag, '@agentmeter/sdk/register', '-e', 'console.log("app ran")'], { env: { NODE_NO_WARNINGS: '1', AGENTMETER_METRICS_PORT: '0', AGENTMETER_GENAI_METRICS: 'newest' } });
     assert.equal(r.status, 1, r.stderr);

@@ -3,11 +3,12 @@
 // restarted (the serving one too), a stuck worker neither stalls a scrape nor loses values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { promtoolCheckMetrics, startPrometheus } from '../helpers/prometheus.mjs';
-import { chat, expectCalls, fixture, ROOT, totalResets, scrape, sumOf, waitForSum, workerPids } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { promtoolCheckMetrics, startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { chat, expectCalls, fixture, ROOT, totalResets, scrape, waitForSum, workerPids } from '@agentmeter/test-utils/multiprocess';
+import { sum } from '@agentmeter/test-utils/exposition';
 
 async function startCluster({ workersOnly, workers = 2, env = {} }) {
   const llm = await startFakeLlm();
@@ -42,8 +43,8 @@ for (const workersOnly of [false, true]) {
       const text = await scrape(c.metricsPort);
       const lint = promtoolCheckMetrics(text);
       assert.ok(lint.ok, lint.output);
-      assert.equal(sumOf(text, 'gen_ai_client_inference_duration_seconds_count'), 7);
-      assert.equal(sumOf(text, 'agentmeter_aggregation_members'), workersOnly ? 2 : 3);
+      assert.equal(sum(text, 'gen_ai_client_inference_duration_seconds_count'), 7);
+      assert.equal(sum(text, 'agentmeter_aggregation_members'), workersOnly ? 2 : 3);
 
       // every original worker is killed (SIGKILL, then SIGTERM, then SIGINT) and replaced; in
       // workers-only mode one of them is the process serving the port
@@ -81,13 +82,13 @@ test('node:cluster: a stuck worker does not stall a scrape; its previous values 
   try {
     for (let i = 0; i < 4; i++) await chat(c.appPort, 1);
     await waitForSum(c.metricsPort, 'gen_ai_client_inference_duration_seconds_count', 4);
-    const before = sumOf(await scrape(c.metricsPort), 'agentmeter_aggregation_timeouts_total');
+    const before = sum(await scrape(c.metricsPort), 'agentmeter_aggregation_timeouts_total');
     // one worker blocks its event loop for 8 s (the request reaches one of the two)
     await fetch(`http://127.0.0.1:${c.appPort}/block?ms=8000`, { headers: { connection: 'close' } }).then((r) => r.text());
     await new Promise((r) => setTimeout(r, 100));
     const text = await scrape(c.metricsPort); // waits at most AGENTMETER_AGGREGATE_TIMEOUT for the stuck one
-    assert.equal(sumOf(text, 'gen_ai_client_inference_duration_seconds_count'), 4, 'the stuck worker still contributes its previous values');
-    assert.equal(sumOf(text, 'agentmeter_aggregation_timeouts_total') - before, 1, 'one process did not answer in time');
+    assert.equal(sum(text, 'gen_ai_client_inference_duration_seconds_count'), 4, 'the stuck worker still contributes its previous values');
+    assert.equal(sum(text, 'agentmeter_aggregation_timeouts_total') - before, 1, 'one process did not answer in time');
   } finally {
     await c.stop();
   }

@@ -3,11 +3,12 @@
 // exact sums, and no reset when a child or a thread exits and is replaced.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { startPrometheus } from '../helpers/prometheus.mjs';
-import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, sumOf, totalResets } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, totalResets } from '@agentmeter/test-utils/multiprocess';
+import { sum } from '@agentmeter/test-utils/exposition';
 
 for (const [what, file, restarted] of [
   ['fork() children', 'fork-app.cjs', (out) => (out.match(/^worker \d+$/gm) ?? []).length === 3],
@@ -29,7 +30,7 @@ for (const [what, file, restarted] of [
       await chat(appPort, 4, '&to=1');
       await expectCalls(prom, 7);
       const text = await scrape(metricsPort);
-      assert.equal(sumOf(text, 'agentmeter_aggregation_members'), 3, 'the parent and two children/threads');
+      assert.equal(sum(text, 'agentmeter_aggregation_members'), 3, 'the parent and two children/threads');
       // the parent itself made no LLM call: every one came from a child/thread
       await fetch(`http://127.0.0.1:${appPort}/exit?to=0`).then((r) => r.text());
       await waitFor(() => restarted(app.stdout), { timeout: 60_000, what: 'replacement' });
@@ -53,8 +54,8 @@ test('a fork()ed child that records and exits before any scrape still counts (it
   try {
     await app.ready;
     const text = await scrape(metricsPort);
-    assert.equal(sumOf(text, 'app_jobs_total'), 3);
-    assert.equal(sumOf(text, 'agentmeter_aggregation_members'), 1, 'only the parent is left');
+    assert.equal(sum(text, 'app_jobs_total'), 3);
+    assert.equal(sum(text, 'agentmeter_aggregation_members'), 1, 'only the parent is left');
   } finally {
     await app.stop();
   }

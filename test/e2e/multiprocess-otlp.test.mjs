@@ -4,10 +4,11 @@
 // calls, the same number the aggregated /metrics shows: nothing is counted twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startNode } from '../helpers/proc.mjs';
-import { chat, fixture, ROOT, scrape, sumOf } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { chat, fixture, ROOT, scrape } from '@agentmeter/test-utils/multiprocess';
+import { sum } from '@agentmeter/test-utils/exposition';
 import { startOtlpReceiver } from '../regression/lib.mjs';
 
 /** Latest cumulative gen_ai.client.inference.duration count per service.instance.id. */
@@ -50,7 +51,7 @@ test('OTLP from a node:cluster app: one export stream per process, sums exact, n
     assert.equal(c.size, 3, 'primary and two workers, each with its own service.instance.id');
     assert.ok([...c.keys()].every((k) => typeof k === 'string' && k.length > 0));
     assert.equal([...c.values()].filter((n) => n === 0).length, 1, 'the primary (serving /metrics) exports no LLM call: it made none, and it never exports the aggregate');
-    assert.equal(sumOf(await scrape(metricsPort), 'gen_ai_client_inference_duration_seconds_count'), 7, 'the Prometheus aggregate agrees');
+    assert.equal(sum(await scrape(metricsPort), 'gen_ai_client_inference_duration_seconds_count'), 7, 'the Prometheus aggregate agrees');
   } finally {
     await app.stop();
     await llm.close();

@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { startPrometheus } from '../helpers/prometheus.mjs';
-import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, sumOf, totalResets } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, totalResets } from '@agentmeter/test-utils/multiprocess';
+import { sum } from '@agentmeter/test-utils/exposition';
 
 const PM2 = join(ROOT, 'node_modules/pm2/bin/pm2');
 
@@ -32,7 +33,7 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
     pm2('start', fixture('pm2-app.cjs'), '--name', 'app', '-i', '2', '--node-args=--require @agentmeter/sdk/register');
     await waitFor(() => pids().length === 2, { timeout: 90_000, what: 'two PM2 instances online' });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${appPort}/pid`)).status === 200, { timeout: 90_000, what: 'app listening' });
-    await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'both instances aggregated' });
+    await waitFor(async () => sum(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'both instances aggregated' });
     prom = await startPrometheus([{ job: 'app', port: metricsPort }]);
     for (let i = 0; i < 7; i++) await chat(appPort, 1);
     await expectCalls(prom, 7);
@@ -46,7 +47,7 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
       const now = pids();
       return now.length === 2 && now.every((p) => !before.includes(p.pid));
     }, { timeout: 90_000, what: 'both instances replaced by the reload' });
-    await waitFor(async () => sumOf(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'aggregated again after reload' });
+    await waitFor(async () => sum(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'aggregated again after reload' });
     await expectCalls(prom, 12);
 
     const victim = pids()[0].pid;

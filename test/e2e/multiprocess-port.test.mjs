@@ -11,10 +11,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
-import { freePort, waitFor } from '../helpers/net.mjs';
-import { runNode, startNode } from '../helpers/proc.mjs';
-import { chat, fixture, ROOT, scrape, sumOf } from '../helpers/multiprocess.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { runNode, startNode } from '@agentmeter/test-utils/proc';
+import { chat, fixture, ROOT, scrape } from '@agentmeter/test-utils/multiprocess';
+import { sum } from '@agentmeter/test-utils/exposition';
 
 const appFixture = fileURLToPath(new URL('../fixtures/app.cjs', import.meta.url));
 const bin = join(ROOT, 'packages/sdk/bin/agentmeter.js');
@@ -83,7 +84,7 @@ test('agentmeter run -- npm start: npm does not take the port, the app serves /m
   try {
     const [, appPort] = await cli.ready;
     await fetch(`http://127.0.0.1:${appPort}/ok`).then((r) => r.text());
-    await waitFor(async () => sumOf(await scrape(metricsPort), 'http_server_request_duration_seconds_count') === 1, { what: 'the app request on /metrics' });
+    await waitFor(async () => sum(await scrape(metricsPort), 'http_server_request_duration_seconds_count') === 1, { what: 'the app request on /metrics' });
     const text = await scrape(metricsPort);
     // npm neither took the port nor joined the app's aggregate: the exposition is the lone app's
     assert.doesNotMatch(text, /agentmeter_aggregation_members|agentmeter_worker=/, 'only the app: npm is not a member');

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { runNode } from '../helpers/proc.mjs';
-import { freePort } from '../helpers/net.mjs';
+import { runNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
 
 const fixture = (f) => fileURLToPath(new URL(`../fixtures/${f}`, import.meta.url));
 const quiet = { NODE_NO_WARNINGS: '1' };

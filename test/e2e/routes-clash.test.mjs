@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../helpers/proc.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
 
 test("an Express app's own http.server.request.duration: one diagnostic, no double counting", async () => {
   const app = startNode(['--require', '@agentmeter/sdk/register', fileURLToPath(new URL('../fixtures/routes/clash.cjs', import.meta.url))], {

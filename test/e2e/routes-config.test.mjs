@@ -2,7 +2,8 @@
 // (on by default): off, the app runs the same and its requests carry no http.route.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sendRouted, startApp } from '../helpers/routes.mjs';
+import { sendRouted, startApp } from '@agentmeter/test-utils/routes';
+import { samples, sum } from '@agentmeter/test-utils/exposition';
 
 for (const framework of ['express', 'fastify']) {
   test(`AGENTMETER_INSTRUMENTATIONS without ${framework}: same responses, no http_route`, async () => {
@@ -10,10 +11,10 @@ for (const framework of ['express', 'fastify']) {
     try {
       await sendRouted(port);
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      const lines = text.split('\n').filter((l) => l.startsWith('http_server_request_duration_seconds_count{'));
-      assert.equal(lines.length, 2, lines.join('\n')); // 200 and 500
+      const counts = samples(text, 'http_server_request_duration_seconds_count');
+      assert.equal(counts.length, 2, JSON.stringify(counts)); // 200 and 500
       assert.doesNotMatch(text, /http_route=/);
-      assert.equal(lines.reduce((a, l) => a + Number(l.split(' ').pop()), 0), 14);
+      assert.equal(sum(counts, 'http_server_request_duration_seconds_count'), 14);
     } finally {
       await app.stop();
     }
@@ -26,11 +27,7 @@ for (const framework of ['express', 'fastify']) {
     try {
       await sendRouted(port);
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      const count = (route) =>
-        text
-          .split('\n')
-          .filter((l) => l.startsWith('http_server_request_duration_seconds_count{') && l.includes(`http_route="${route}"`))
-          .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+      const count = (route) => sum(text, 'http_server_request_duration_seconds_count', { http_route: route });
       assert.equal(count('/health'), 3, text);
       assert.equal(count('/users/:id'), 5);
       assert.equal(count('/api/orgs/:orgId/items/:itemId'), 4);

@@ -1,7 +1,7 @@
 // Issue 13: http.route for Express 4 and 5 with only the preload (CommonJS and ESM),
 // newest and oldest supported versions, through a real Prometheus.
 import { test } from 'node:test';
-import { aliasAs, checkRoutes } from '../helpers/routes.mjs';
+import { aliasAs, checkRoutes } from '@agentmeter/test-utils/routes';
 
 const versions = [
   { label: '5.3.0', version: '5.3.0' },

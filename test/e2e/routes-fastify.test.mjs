@@ -1,7 +1,7 @@
 // Issue 13: http.route for Fastify 5 with only the preload (CommonJS and ESM), newest
 // and oldest supported versions, through a real Prometheus.
 import { test } from 'node:test';
-import { aliasAs, checkRoutes } from '../helpers/routes.mjs';
+import { aliasAs, checkRoutes } from '@agentmeter/test-utils/routes';
 
 test('Fastify 5 (newest and 5.0.0): exact counts per http_route, unmatched paths add no series, CJS and ESM', async (t) => {
   const old = aliasAs('fastify-5.0', 'fastify');

@@ -2,7 +2,7 @@
 // ESM; app.use middleware, app.route sub-apps, onError), newest and oldest supported
 // versions, through a real Prometheus.
 import { test } from 'node:test';
-import { aliasAs, checkRoutes } from '../helpers/routes.mjs';
+import { aliasAs, checkRoutes } from '@agentmeter/test-utils/routes';
 
 test('Hono 4.13 and 4.0 on @hono/node-server: exact counts per http_route, unmatched paths add no series, CJS and ESM', async (t) => {
   const old = aliasAs('hono-4.0', 'hono');

@@ -1,7 +1,7 @@
 // Issue 13: http.route for Koa with @koa/router with only the preload (CommonJS and
 // ESM), newest and oldest supported versions, through a real Prometheus.
 import { test } from 'node:test';
-import { aliasAs, checkRoutes } from '../helpers/routes.mjs';
+import { aliasAs, checkRoutes } from '@agentmeter/test-utils/routes';
 
 test('Koa 3 + @koa/router 15 and Koa 2.13 + @koa/router 12: exact counts per http_route, unmatched paths add no series, CJS and ESM', async (t) => {
   const koa = aliasAs('koa-2.13', 'koa');

@@ -2,7 +2,7 @@
 // @agentmeter/instrumentation-express, Fastify through -fastify) with only the preload,
 // CommonJS and ESM, through a real Prometheus.
 import { test } from 'node:test';
-import { checkRoutes } from '../helpers/routes.mjs';
+import { checkRoutes } from '@agentmeter/test-utils/routes';
 
 test('NestJS 12 on platform-express and platform-fastify: exact counts per http_route, unmatched paths add no series, CJS and ESM', async (t) => {
   const variants = [];

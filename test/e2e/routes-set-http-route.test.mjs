@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../helpers/proc.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
 
 const fixtures = fileURLToPath(new URL('../fixtures/routes/', import.meta.url));
 const line = (text, labels) => {
@@ -55,7 +55,7 @@ for (const [mode, args] of Object.entries(modes)) {
 }
 
 test('the series cap holds for http.route: 500 distinct templates under a limit of 50 series', async () => {
-  const { runNode } = await import('../helpers/proc.mjs');
+  const { runNode } = await import('@agentmeter/test-utils/proc');
   const script = `
     import http from 'node:http';
     import { start, setHttpRoute } from '@agentmeter/sdk';

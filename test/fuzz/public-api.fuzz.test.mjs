@@ -14,8 +14,8 @@ import { Registry, serialize, serializeAsync } from '@agentmeter/core';
 import { setDiagnosticWarnings } from '@agentmeter/api';
 import { LlmRecorder } from '@agentmeter/llm';
 import { ToolMetrics } from '@agentmeter/tools';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
-import { labelNames, poisonedLines, sampleLines } from '../regression/lib.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
+import { labelNames, poisonedLines, sampleLines } from '@agentmeter/test-utils/exposition';
 
 setDiagnosticWarnings(false);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CARDINALITY_LIMIT, Registry, serializeAsync } from '@agentmeter/core';
-import { runNode } from '../helpers/proc.mjs';
+import { runNode } from '@agentmeter/test-utils/proc';
 
 const fixture = (f) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const MB = 1024 * 1024;

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync } from '@agentmeter/core';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
-import { labelNames, sampleLines } from './lib.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
+import { labelNames, sampleLines } from '@agentmeter/test-utils/exposition';
 
 function permutations(a) {
   if (a.length <= 1) return [a];

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { CostTracker } from '@agentmeter/cost';
-import { captureDiagnostics, poisonedLines } from './lib.mjs';
+import { captureDiagnostics } from './lib.mjs';
+import { poisonedLines } from '@agentmeter/test-utils/exposition';
 
 test('a call whose cost is not finite is dropped with one diagnostic; totals stay finite', async () => {
   const diags = captureDiagnostics();

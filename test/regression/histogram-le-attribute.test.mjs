@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync } from '@agentmeter/core';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
-import { labelNames, sampleLines } from './lib.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
+import { labelNames, sampleLines } from '@agentmeter/test-utils/exposition';
 
 test('attributes named le / quantile keep the exposition valid', async () => {
   const reg = new Registry();

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { Registry, serializeAsync, PROMETHEUS_CONTENT_TYPE, MAX_LABEL_VALUE_LENGTH } from '@agentmeter/core';
-import { promtoolCheckMetrics, startPrometheus } from '../helpers/prometheus.mjs';
+import { promtoolCheckMetrics, startPrometheus } from '@agentmeter/test-utils/prometheus';
 
 const TEN_KB = 'x'.repeat(10 * 1024);
 const EMOJI_AT_CUT = 'y'.repeat(MAX_LABEL_VALUE_LENGTH - 1) + '🚀tail'; // the cut falls inside a surrogate pair

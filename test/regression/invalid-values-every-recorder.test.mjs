@@ -11,19 +11,15 @@ import { ToolMetrics } from '@agentmeter/tools';
 import { CacheMetrics } from '@agentmeter/cache';
 import { CostTracker } from '@agentmeter/cost';
 import { ProviderHealth } from '@agentmeter/health';
-import { captureDiagnostics, poisonedLines, sampleLines } from './lib.mjs';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
+import { captureDiagnostics } from './lib.mjs';
+import { poisonedLines, sampleLines, value } from '@agentmeter/test-utils/exposition';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
 
 const BAD_NUMBERS = [NaN, Infinity, -Infinity, -1, -0.5];
 const BAD_TYPES = ['5', null, {}, [], true, 10n];
 const BAD = [...BAD_NUMBERS, ...BAD_TYPES];
 const REPEAT = 100;
 const diags = captureDiagnostics();
-
-function value(text, re) {
-  const line = sampleLines(text).find((l) => re.test(l));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
 
 test('counters, up-down counters, histograms, gauges and observables created through agentmeter drop bad values', async () => {
   diags.reset();
@@ -57,13 +53,13 @@ test('counters, up-down counters, histograms, gauges and observables created thr
   let text;
   for (let i = 0; i < BAD.length; i++) text = await serializeAsync(reg); // every bad observable value once
   assert.deepEqual(poisonedLines(text), []);
-  assert.equal(value(text, /^t_requests_total\{k="v"\}/), 2);
-  assert.equal(value(text, /^t_hist_seconds_sum\{k="v"\}/), 0.5);
-  assert.equal(value(text, /^t_hist_seconds_count\{k="v"\}/), 1);
-  assert.equal(value(text, /^t_inflight\{k="v"\}/), 3);
-  assert.equal(value(text, /^t_level\{k="v"\}/), 4);
-  assert.equal(value(text, /^t_observed_total\{k="good"\}/), 7);
-  assert.equal(value(text, /^t_observed_total\{k="bad"\}/), undefined);
+  assert.equal(value(text, 't_requests_total', { k: 'v' }, { exact: true }), 2);
+  assert.equal(value(text, 't_hist_seconds_sum', { k: 'v' }, { exact: true }), 0.5);
+  assert.equal(value(text, 't_hist_seconds_count', { k: 'v' }, { exact: true }), 1);
+  assert.equal(value(text, 't_inflight', { k: 'v' }, { exact: true }), 3);
+  assert.equal(value(text, 't_level', { k: 'v' }, { exact: true }), 4);
+  assert.equal(value(text, 't_observed_total', { k: 'good' }, { exact: true }), 7);
+  assert.equal(value(text, 't_observed_total', { k: 'bad' }, { exact: true }), undefined);
   assert.ok(!/NaN|Inf(?!")/.test(sampleLines(text).filter((l) => !l.includes('le="+Inf"')).join('\n')), text);
   assert.ok(promtoolCheckMetrics(text).ok);
 
@@ -108,11 +104,11 @@ test('llm recorder: durations, tokens, TTFT and time per chunk', async () => {
     bad: (f, v) => rec.record({ ...base, [f]: f === 'timePerOutputChunkSeconds' && typeof v === 'number' ? [v, v] : v }),
     fields: ['durationSeconds', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'timeToFirstChunkSeconds', 'timePerOutputChunkSeconds'],
     check: (text) => {
-      assert.equal(value(text, /^gen_ai_client_inference_duration_seconds_sum\{/), 1.5);
-      assert.equal(value(text, /^gen_ai_client_inference_duration_seconds_count\{/), 1);
-      assert.equal(value(text, /^gen_ai_client_inference_usage_input_tokens_total\{/), 10);
-      assert.equal(value(text, /^gen_ai_client_inference_operation_output_tokens_count\{/), 1);
-      assert.equal(value(text, /^gen_ai_client_inference_time_per_output_chunk_seconds_count\{/), 2);
+      assert.equal(value(text, 'gen_ai_client_inference_duration_seconds_sum'), 1.5);
+      assert.equal(value(text, 'gen_ai_client_inference_duration_seconds_count'), 1);
+      assert.equal(value(text, 'gen_ai_client_inference_usage_input_tokens_total'), 10);
+      assert.equal(value(text, 'gen_ai_client_inference_operation_output_tokens_count'), 1);
+      assert.equal(value(text, 'gen_ai_client_inference_time_per_output_chunk_seconds_count'), 2);
     },
   });
 });
@@ -131,7 +127,7 @@ test('speech recorder: characters, audio seconds, duration', async () => {
     check: (text) => {
       assert.match(text, /^gen_ai_client_text_to_speech_characters_total\{.*\} 100$/m);
       assert.match(text, /^gen_ai_client_speech_to_text_audio_duration_seconds_total\{.*\} 30$/m);
-      assert.equal(value(text, /^gen_ai_client_operation_duration_seconds_sum\{.*text_to_speech/), 1);
+      assert.equal(value(text, 'gen_ai_client_operation_duration_seconds_sum', { gen_ai_operation_name: 'text_to_speech' }), 1);
     },
   });
 });
@@ -151,8 +147,8 @@ test('tool and agent-run recorders', async () => {
         : tm.recordAgentRun({ agentName: 'a', durationSeconds: 1, inferenceCalls: 1, toolCalls: 1, [f]: v }),
     fields: ['tool', 'durationSeconds', 'inferenceCalls', 'toolCalls'],
     check: (text) => {
-      assert.equal(value(text, /^gen_ai_execute_tool_duration_seconds_count\{/) ?? value(text, /tool.*_count\{.*search/), 1);
-      assert.equal(value(text, /^gen_ai_execute_tool_duration_seconds_sum\{/) ?? value(text, /tool.*_sum\{.*search/), 0.25);
+      assert.equal(value(text, 'gen_ai_execute_tool_duration_seconds_count', { gen_ai_tool_name: 'search' }), 1);
+      assert.equal(value(text, 'gen_ai_execute_tool_duration_seconds_sum', { gen_ai_tool_name: 'search' }), 0.25);
     },
   });
   // run.inference(n) / run.toolCall(n) with bad n inside trackAgentRun.
@@ -207,7 +203,7 @@ test('cost: usage events with bad token counts (published on the usage channel) 
     assert.equal(totals.calls >= 1, true);
     const text = await serializeAsync(reg);
     assert.deepEqual(poisonedLines(text), []);
-    assert.equal(value(text, /^gen_ai_client_cost_usd_count\{/) ?? value(text, /^gen_ai_client_cost.*_count\{/), 1, text);
+    assert.equal(value(text, 'gen_ai_client_cost_count'), 1, text);
     assert.ok(diags.count('AGENTMETER_INVALID_VALUE') >= 1 && diags.count('AGENTMETER_INVALID_VALUE') <= 3, JSON.stringify(diags.list));
     assert.ok(promtoolCheckMetrics(text).ok);
   } finally {

@@ -1,4 +1,5 @@
-// Shared helpers for the regression tests (not a test file).
+// Shared helpers for the regression tests (not a test file). Exposition parsing (sample
+// lines, label names, poisoned values) is in @agentmeter/test-utils/exposition.
 import * as dc from 'node:diagnostics_channel';
 import { setDiagnosticWarnings, resetDiagnostics, DIAGNOSTIC_CHANNEL } from '@agentmeter/api';
 
@@ -21,43 +22,6 @@ export function captureDiagnostics({ quiet = true } = {}) {
     },
     stop: () => dc.unsubscribe(DIAGNOSTIC_CHANNEL, fn),
   };
-}
-
-/** Sample lines (not comments) of an exposition. */
-export const sampleLines = (text) => text.split('\n').filter((l) => l && !l.startsWith('#'));
-
-/** Lines of counter families and histogram _sum lines whose value is NaN or +-Inf. */
-export function poisonedLines(text) {
-  const types = new Map();
-  for (const l of text.split('\n')) {
-    const m = /^# TYPE (\S+) (\S+)$/.exec(l);
-    if (m) types.set(m[1], m[2]);
-  }
-  const bad = [];
-  for (const l of sampleLines(text)) {
-    const name = l.slice(0, l.search(/[{ ]/));
-    const value = l.slice(l.lastIndexOf(' ') + 1);
-    const isCounter = types.get(name) === 'counter';
-    const isHistSum = name.endsWith('_sum') && types.get(name.slice(0, -4)) === 'histogram';
-    const isHistCount = name.endsWith('_count') && types.get(name.slice(0, -6)) === 'histogram';
-    if ((isCounter || isHistSum || isHistCount) && !Number.isFinite(Number(value))) bad.push(l);
-  }
-  return bad;
-}
-
-/** Label names of one sample line, in order. */
-export function labelNames(line) {
-  const open = line.indexOf('{');
-  if (open < 0) return [];
-  const names = [];
-  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/gy;
-  re.lastIndex = open + 1;
-  let m;
-  while ((m = re.exec(line))) {
-    names.push(m[1]);
-    if (line[re.lastIndex] === ',') re.lastIndex++;
-  }
-  return names;
 }
 
 /**

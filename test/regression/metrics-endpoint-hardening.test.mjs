@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start, makeAuthorizer, isLoopback, resolveConfig, METRICS_SERVER_MAX_HEADER_SIZE } from '@agentmeter/sdk';
-import { startNode, runNode } from '../helpers/proc.mjs';
+import { startNode, runNode } from '@agentmeter/test-utils/proc';
 import { captureDiagnostics } from './lib.mjs';
 
 const fixture = (f) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));

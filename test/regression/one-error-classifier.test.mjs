@@ -12,7 +12,7 @@ import { setDiagnosticWarnings, classifyError } from '@agentmeter/api';
 import { recordLlmCall } from '@agentmeter/llm';
 import { trackTextToSpeech } from '@agentmeter/speech';
 import { trackTool, trackAgentRun, errorTypeOf } from '@agentmeter/tools';
-import { startFakeLlm } from '../helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 setDiagnosticWarnings(false);
 

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../helpers/proc.mjs';
-import { freePort } from '../helpers/net.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
 import { startOtlpReceiver } from './lib.mjs';
 
 const fixture = (f) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));

@@ -8,8 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync, serialize } from '@agentmeter/core';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
-import { captureDiagnostics, sampleLines } from './lib.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
+import { captureDiagnostics } from './lib.mjs';
+import { sampleLines } from '@agentmeter/test-utils/exposition';
 
 const diags = captureDiagnostics();
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../helpers/proc.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
 import { otlpMetrics, startOtlpReceiver } from './lib.mjs';
 
 const fixture = (f) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));

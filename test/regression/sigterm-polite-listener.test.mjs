@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../helpers/proc.mjs';
-import { freePort } from '../helpers/net.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
 
 const app = fileURLToPath(new URL('./fixtures/polite-sigterm-app.cjs', import.meta.url));
 

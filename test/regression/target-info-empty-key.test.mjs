@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry, serializeAsync, targetInfo } from '@agentmeter/core';
-import { promtoolCheckMetrics } from '../helpers/prometheus.mjs';
+import { promtoolCheckMetrics } from '@agentmeter/test-utils/prometheus';
 
 test('an empty resource attribute key is skipped', async () => {
   assert.equal(targetInfo({ '': 'x' }), '');

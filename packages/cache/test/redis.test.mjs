@@ -2,39 +2,28 @@
 // is missing, unless AGENTMETER_SKIP_REDIS=1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { metrics } from '@opentelemetry/api';
 import Redis from 'ioredis';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { setDiagnosticWarnings } from '@agentmeter/api';
 import { instrumentCache, cacheStats } from '@agentmeter/cache';
+import { REDIS_BIN, startRedis } from '@agentmeter/test-utils/redis';
 
 setDiagnosticWarnings(false);
 const registry = new Registry();
 metrics.setGlobalMeterProvider(registry);
 const skip = process.env.AGENTMETER_SKIP_REDIS === '1';
-const REDIS = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 let server;
 let client;
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 before(async () => {
   if (skip) return;
-  assert.ok(existsSync(REDIS), `redis-server not found at ${REDIS} (set AGENTMETER_SKIP_REDIS=1 to skip)`);
-  const port = await freePort();
-  server = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 50 ? null : 50) });
+  try {
+    server = await startRedis();
+  } catch (e) {
+    assert.fail(`${e.message} (set AGENTMETER_SKIP_REDIS=1 to skip; REDIS_SERVER=${REDIS_BIN})`);
+  }
+  client = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 50 ? null : 50) });
   client.on('error', () => {}); // connection refused while the server starts
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -52,7 +41,7 @@ before(async () => {
 
 after(async () => {
   if (client) client.disconnect();
-  if (server) server.kill('SIGTERM');
+  if (server) await server.stop();
 });
 
 test('ioredis: async get/set/del return the same promises and record hits, misses, sets, deletes', { skip }, async () => {

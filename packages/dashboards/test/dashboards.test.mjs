@@ -21,7 +21,7 @@ import {
   toYaml,
   prom,
 } from '@agentmeter/dashboards';
-import { PROMTOOL_BIN } from '../../../test/helpers/prometheus.mjs';
+import { PROMTOOL_BIN } from '@agentmeter/test-utils/prometheus';
 
 const pkg = new URL('..', import.meta.url).pathname;
 const generated = join(pkg, 'generated');

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { CATALOGUE } from '@agentmeter/semconv';
-import { PROMTOOL_BIN } from '../../../test/helpers/prometheus.mjs';
+import { PROMTOOL_BIN } from '@agentmeter/test-utils/prometheus';
 
 const dir = new URL('../../../otel-collector/', import.meta.url).pathname;
 const load = (f) => YAML.parse(readFileSync(join(dir, f), 'utf8'));

@@ -7,6 +7,7 @@ import { metrics } from '@opentelemetry/api';
 import CircuitBreaker from 'opossum';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { setDiagnosticWarnings, DIAGNOSTIC_CHANNEL } from '@agentmeter/api';
+import { value } from '@agentmeter/test-utils/exposition';
 import {
   setProviderHealth,
   setCircuitBreakerState,
@@ -21,10 +22,7 @@ const registry = new Registry();
 metrics.setGlobalMeterProvider(registry);
 const diagnostics = [];
 dc.subscribe(DIAGNOSTIC_CHANNEL, (d) => diagnostics.push(d));
-const gauge = (text, metric, provider) => {
-  const m = new RegExp(`^${metric}\\{gen_ai_provider_name="${provider}"\\} (\\S+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : undefined;
-};
+const gauge = (text, metric, provider) => value(text, metric, { gen_ai_provider_name: provider }, { exact: true });
 
 test('plain API: provider health 1/0 and breaker state 0/1/2 by provider', async () => {
   setProviderHealth('openai', true);

@@ -11,7 +11,7 @@ import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
 import { AiSdkInstrumentation } from '@agentmeter/instrumentation-ai';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 // This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
 import { setGenAiMetrics as __pinGenAiMetrics } from '@agentmeter/llm';
 __pinGenAiMetrics('legacy');

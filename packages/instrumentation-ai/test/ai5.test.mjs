@@ -7,7 +7,7 @@ import { setDiagnosticWarnings } from '@agentmeter/api';
 import { registerGenAiSpanMetrics } from '@agentmeter/llm';
 import * as ai from 'ai5';
 import { createOpenAI } from 'ai-sdk-openai-v2';
-import { startFakeLlm, SLOW_MS } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm, SLOW_MS } from '@agentmeter/test-utils/fake-llm';
 // This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
 import { setGenAiMetrics as __pinGenAiMetrics } from '@agentmeter/llm';
 __pinGenAiMetrics('legacy');

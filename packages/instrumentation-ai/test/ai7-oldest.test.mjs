@@ -8,7 +8,7 @@ import { AiSdkInstrumentation } from '@agentmeter/instrumentation-ai';
 import * as ai from 'ai-v7-oldest';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 // This in-process test reads the v1.41 metric names (AGENTMETER_GENAI_METRICS=legacy).
 import { setGenAiMetrics as __pinGenAiMetrics } from '@agentmeter/llm';
 __pinGenAiMetrics('legacy');

@@ -10,7 +10,7 @@ import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
 import { AnthropicInstrumentation, PATCHED } from '@agentmeter/instrumentation-anthropic';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 setDiagnosticWarnings(false);
 const registry = new Registry();

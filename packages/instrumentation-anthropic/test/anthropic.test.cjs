@@ -14,7 +14,7 @@ test('CommonJS: require works, config enabled:false patches nothing until enable
   assert.notEqual(Anthropic.Messages.prototype.create.name, 'agentmeterAnthropic');
   inst.manuallyInstrument(require('@anthropic-ai/sdk'));
   inst.enable();
-  const { startFakeLlm } = await import('../../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   const llm = await startFakeLlm();
   try {
     const client = new Anthropic({ apiKey: 'k', baseURL: llm.url, maxRetries: 0 });

@@ -8,7 +8,7 @@ import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
 import { AnthropicInstrumentation, PATCHED } from '@agentmeter/instrumentation-anthropic';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 // The SDK's built-in OpenTelemetry tracing exists since 0.134 (the version matrix runs older ones too).
 const SDK_VERSION = JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@anthropic-ai/sdk')), 'package.json'), 'utf8')).version;

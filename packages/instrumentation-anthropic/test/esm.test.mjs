@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { fileURLToPath } from 'node:url';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 test('ESM app (import Anthropic from "@anthropic-ai/sdk") is instrumented by node --import preload', async () => {
   const llm = await startFakeLlm();

@@ -3,6 +3,7 @@
 // @smithy/eventstream-codec, over cleartext HTTP/2 like the SDK's default handler).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const exposition = require('@agentmeter/test-utils/exposition');
 // These unit tests read the v1.41 names (AGENTMETER_GENAI_METRICS=legacy); the e2e tests
 // under test/e2e read the current semantic-conventions-genai names through Prometheus.
 require('@agentmeter/llm').setGenAiMetrics('legacy');
@@ -16,19 +17,8 @@ const instrumentation = new BedrockInstrumentation({ meterProvider: registry });
 const sdk = require('@aws-sdk/client-bedrock-runtime');
 const { run, EXPECTED, CLAUDE } = require('./fixtures/calls.cjs');
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function value(text, metric, labels) {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total;
-  for (const line of text.split('\n')) {
-    const m = new RegExp(`^${esc(metric)}(?:\\{([^}]*)\\})? (\\S+)$`).exec(line);
-    if (!m) continue;
-    const have = (m[1] ?? '').split(/,(?=[a-z_]+=")/).filter(Boolean);
-    if (have.length !== want.length || !want.every((w) => have.includes(w))) continue;
-    total = (total ?? 0) + Number(m[2]);
-  }
-  return total;
-}
+/** Value of the series of `metric` with exactly these labels; undefined when there is none. */
+const value = (text, metric, labels) => exposition.value(text, metric, labels, { exact: true });
 const L = (model, op = 'chat', extra = {}) => ({ gen_ai_operation_name: op, gen_ai_provider_name: 'aws.bedrock', gen_ai_request_model: model, ...extra });
 const D = 'gen_ai_client_operation_duration_seconds_count';
 const T = 'gen_ai_client_token_usage_sum';
@@ -39,7 +29,7 @@ let llm;
 const events = [];
 let off;
 before(async () => {
-  const { startFakeLlm } = await import('../../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   llm = await startFakeLlm();
   off = onGenAiUsage((e) => events.push(e));
 });

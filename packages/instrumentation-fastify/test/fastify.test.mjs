@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { samples } from '@agentmeter/test-utils/exposition';
 
 const require = createRequire(import.meta.url);
 const fastify = require('fastify');
@@ -21,10 +22,9 @@ async function counts(app, paths) {
   }
   await app.close();
   const out = {};
-  for (const l of (await agentmeter.metrics()).split('\n')) {
-    if (!l.startsWith('http_server_request_duration_seconds_count{')) continue;
-    const k = `${/http_response_status_code="(\d+)"/.exec(l)[1]} ${/http_route="([^"]*)"/.exec(l)?.[1] ?? '(none)'}`;
-    out[k] = (out[k] ?? 0) + Number(l.split(' ').pop());
+  for (const { labels, value } of samples(await agentmeter.metrics(), 'http_server_request_duration_seconds_count')) {
+    const k = `${labels.http_response_status_code} ${labels.http_route ?? '(none)'}`;
+    out[k] = (out[k] ?? 0) + value;
   }
   return { statuses, out };
 }

@@ -2,6 +2,7 @@
 // 2.x (manuallyInstrument) against the fake Gemini / Vertex AI server.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const exposition = require('@agentmeter/test-utils/exposition');
 // These unit tests read the v1.41 names (AGENTMETER_GENAI_METRICS=legacy); the e2e tests
 // under test/e2e read the current semantic-conventions-genai names through Prometheus.
 require('@agentmeter/llm').setGenAiMetrics('legacy');
@@ -15,26 +16,15 @@ const instrumentation = new GoogleGenAIInstrumentation({ meterProvider: registry
 const genai = require('@google/genai');
 const { run, EXPECTED } = require('./fixtures/calls.cjs');
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function value(text, metric, labels) {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total;
-  for (const line of text.split('\n')) {
-    const m = new RegExp(`^${esc(metric)}(?:\\{([^}]*)\\})? (\\S+)$`).exec(line);
-    if (!m) continue;
-    const have = (m[1] ?? '').split(/,(?=[a-z_]+=")/).filter(Boolean);
-    if (have.length !== want.length || !want.every((w) => have.includes(w))) continue;
-    total = (total ?? 0) + Number(m[2]);
-  }
-  return total;
-}
+/** Value of the series of `metric` with exactly these labels; undefined when there is none. */
+const value = (text, metric, labels) => exposition.value(text, metric, labels, { exact: true });
 const L = (provider, model, extra = {}) => ({ gen_ai_operation_name: 'generate_content', gen_ai_provider_name: provider, gen_ai_request_model: model, gen_ai_response_model: `${model}-001`, ...extra });
 
 let llm;
 const events = [];
 let off;
 before(async () => {
-  const { startFakeLlm } = await import('../../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   llm = await startFakeLlm();
   off = onGenAiUsage((e) => events.push(e));
 });

@@ -19,7 +19,7 @@ const { tool } = require('@langchain/core/tools');
 const { z } = require('zod');
 
 test('createReactAgent: agent run with its model and tool calls, model calls once', async () => {
-  const { startFakeLlm } = await import('../../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   const llm = await startFakeLlm();
   try {
     const weather = tool(async ({ city }) => `${city}: 21C`, { name: 'weather', description: 'weather of a city', schema: z.object({ city: z.string() }) });

@@ -4,25 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { runNode } from '../../../test/helpers/proc.mjs';
-import { freePort } from '../../../test/helpers/net.mjs';
+import { runNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
+import * as exposition from '@agentmeter/test-utils/exposition';
 
 const require = createRequire(import.meta.url);
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-function value(text, metric, labels) {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(metric + '{') && !line.startsWith(metric + ' ')) continue;
-    const m = /^[^{ ]+(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!m) continue;
-    const have = (m[1] ?? '').split(/,(?=[a-z_]+=")/).filter(Boolean);
-    if (have.length !== want.length || !want.every((w) => have.includes(w))) continue;
-    total = (total ?? 0) + Number(m[2]);
-  }
-  return total;
-}
+/** Value of the series of `metric` with exactly these labels; undefined when there is none. */
+const value = (text, metric, labels) => exposition.value(text, metric, labels, { exact: true });
 
 function assertCounts(text) {
   for (const side of ['client', 'server']) {

@@ -2,6 +2,7 @@
 // InMemoryTransport, both recorded by one instrumentation into one Registry.
 const { test, before } = require('node:test');
 const assert = require('node:assert/strict');
+const exposition = require('@agentmeter/test-utils/exposition');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 const { setDiagnosticWarnings } = require('@agentmeter/api');
 const { McpInstrumentation } = require('@agentmeter/instrumentation-mcp');
@@ -14,19 +15,8 @@ const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');
 const { InMemoryTransport } = require('@modelcontextprotocol/sdk/inMemory.js');
 const { buildServer, exercise } = require('./fixtures/tools.cjs');
 
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-function value(text, metric, labels) {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total;
-  for (const line of text.split('\n')) {
-    const m = new RegExp(`^${esc(metric)}(?:\\{([^}]*)\\})? (\\S+)$`).exec(line);
-    if (!m) continue;
-    const have = (m[1] ?? '').split(/,(?=[a-z_]+=")/).filter(Boolean);
-    if (have.length !== want.length || !want.every((w) => have.includes(w))) continue;
-    total = (total ?? 0) + Number(m[2]);
-  }
-  return total;
-}
+/** Value of the series of `metric` with exactly these labels; undefined when there is none. */
+const value = (text, metric, labels) => exposition.value(text, metric, labels, { exact: true });
 
 let out;
 before(async () => {

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 let llm;

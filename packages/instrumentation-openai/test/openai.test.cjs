@@ -18,7 +18,7 @@ let client;
 const events = [];
 let off;
 before(async () => {
-  const { startFakeLlm } = await import('../../../test/helpers/fake-llm.mjs');
+  const { startFakeLlm } = await import('@agentmeter/test-utils/fake-llm');
   llm = await startFakeLlm();
   client = new OpenAI({ apiKey: 'k', baseURL: llm.url + '/v1', maxRetries: 0 });
   off = onGenAiUsage((e) => events.push(e));

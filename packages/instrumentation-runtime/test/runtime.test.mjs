@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { RuntimeInstrumentation, startRuntimeMetrics } from '@agentmeter/instrumentation-runtime';
+import { value as sample } from '@agentmeter/test-utils/exposition';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -13,16 +14,6 @@ const busy = (ms) => {
   while (performance.now() < end) x += Math.sqrt(x + 1);
   return x;
 };
-
-function sample(text, name, labels = {}) {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 test('process metrics are plausible; CPU time grows with work; utilization within [0, 1]', async (t) => {
   const registry = new Registry();

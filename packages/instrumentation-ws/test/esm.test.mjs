@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { sample } from './helpers.mjs';
+import { value as sample } from '@agentmeter/test-utils/exposition';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

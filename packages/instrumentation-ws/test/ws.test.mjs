@@ -7,7 +7,8 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { WsInstrumentation, SUPPORTED_WS_VERSIONS } from '@agentmeter/instrumentation-ws';
-import { sample, lines, listen, connect, until } from './helpers.mjs';
+import { value as sample, samples } from '@agentmeter/test-utils/exposition';
+import { listen, connect, until } from './helpers.mjs';
 
 // The instrumentation is enabled before `ws` is required, as the agentmeter preload does.
 const instrumentation = new WsInstrumentation();
@@ -107,8 +108,8 @@ test('abnormal closes carry error.type (close code), 1001 and 1005 do not', asyn
   assert.equal(sample(text, DURATION_COUNT, { server_port: port, error_type: '1006' }), 1);
   assert.equal(sample(text, DURATION_COUNT, { server_port: port, error_type: '4001' }), 1);
   assert.equal(sample(text, DURATION_COUNT, { server_port: port, error_type: '1011' }), 1);
-  const noError = lines(text, DURATION_COUNT).filter((l) => !l.includes('error_type'));
-  assert.deepEqual(noError, [`${DURATION_COUNT}{server_port="${port}"} 2`]);
+  const noError = samples(text, DURATION_COUNT).filter((s) => !('error_type' in s.labels));
+  assert.deepEqual(noError, [{ name: DURATION_COUNT, labels: { server_port: String(port) }, value: 2 }]);
   assert.equal(sample(text, ACTIVE, { server_port: port }), 0);
   await closeServer(wss);
 });
@@ -131,7 +132,7 @@ test('a socket error (protocol violation) closes abnormally and decrements once'
   assert.ok(![1000, 1001, 1005].includes(codes[0]), `abnormal close code ${codes[0]}`);
   const text = await scrape();
   assert.equal(sample(text, DURATION_COUNT, { server_port: port, error_type: String(codes[0]) }), 1);
-  assert.equal(lines(text, DURATION_COUNT).length, 1);
+  assert.equal(samples(text, DURATION_COUNT).length, 1);
   assert.equal(sample(text, ACTIVE, { server_port: port }), 0);
   assert.equal(sample(text, MESSAGES, { websocket_message_direction: 'received' }), undefined, 'the oversized message was never received');
   c.terminate();

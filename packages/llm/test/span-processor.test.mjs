@@ -6,7 +6,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor, runRecordedGenAiCall } from '@agentmeter/llm';
-import { startFakeLlm } from '../../../test/helpers/fake-llm.mjs';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
+import { value } from '@agentmeter/test-utils/exposition';
 
 setDiagnosticWarnings(false);
 
@@ -85,7 +86,7 @@ test('cache-read, cache-write and reasoning token span attributes (GenAI and Ope
   end('ai.generateText.doGenerate', { 'gen_ai.system': 'openai.responses', 'gen_ai.request.model': 'gpt-5-ai-sdk', 'gen_ai.usage.input_tokens': 90, 'gen_ai.usage.output_tokens': 20, 'ai.usage.cachedInputTokens': 64, 'ai.usage.reasoningTokens': 12 });
   end('embeddings', { 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 4 });
   const text = await serializeAsync(registry);
-  const v = (metric, model) => Number(new RegExp(`^${metric}\\{[^}]*gen_ai_request_model="${model}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+  const v = (metric, model) => value(text, metric, { gen_ai_request_model: model });
   assert.equal(v('gen_ai_client_inference_usage_cache_read_input_tokens_total', 'o4-mini'), 1024);
   assert.equal(v('gen_ai_client_inference_usage_reasoning_output_tokens_total', 'o4-mini'), 192);
   assert.equal(v('gen_ai_client_inference_usage_cache_write_input_tokens_total', 'claude-x'), 5);

@@ -5,6 +5,7 @@ import * as dc from 'node:diagnostics_channel';
 import { metrics } from '@opentelemetry/api';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { setDiagnosticWarnings, publishGenAiUsage, DIAGNOSTIC_CHANNEL } from '@agentmeter/api';
+import { value } from '@agentmeter/test-utils/exposition';
 import {
   trackTool,
   recordToolCall,
@@ -22,10 +23,6 @@ metrics.setGlobalMeterProvider(registry);
 const diagnostics = [];
 dc.subscribe(DIAGNOSTIC_CHANNEL, (d) => diagnostics.push(d));
 
-const countOf = (text, re) => {
-  const m = text.match(re);
-  return m ? Number(m[1]) : undefined;
-};
 
 test('trackTool records duration with tool name and type, returns the same promise', async () => {
   const p = Promise.resolve(42).then(async (v) => {
@@ -38,7 +35,7 @@ test('trackTool records duration with tool name and type, returns the same promi
   await sleep(1);
   const text = await serializeAsync(registry);
   assert.match(text, /^gen_ai_execute_tool_duration_seconds_count\{gen_ai_tool_name="read_file",gen_ai_tool_type="function"\} 1$/m);
-  const sum = countOf(text, /^gen_ai_execute_tool_duration_seconds_sum\{gen_ai_tool_name="read_file",gen_ai_tool_type="function"\} (\S+)$/m);
+  const sum = value(text, 'gen_ai_execute_tool_duration_seconds_sum', { gen_ai_tool_name: 'read_file', gen_ai_tool_type: 'function' }, { exact: true });
   assert.ok(sum >= 0.015 && sum < 5, `duration ${sum}`);
 });
 

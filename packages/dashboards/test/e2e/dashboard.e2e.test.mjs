@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { GENERATED_FILES, panelQueries, RECORDED } from '@agentmeter/dashboards';
-import { freePort, waitFor } from '../../../../test/helpers/net.mjs';
-import { startNode } from '../../../../test/helpers/proc.mjs';
-import { startPostgres } from '../../../../test/helpers/postgres.mjs';
-import { PROMETHEUS_BIN } from '../../../../test/helpers/prometheus.mjs';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { startPostgres } from '@agentmeter/test-utils/postgres';
+import { PROMETHEUS_BIN } from '@agentmeter/test-utils/prometheus';
 import { readFileSync } from 'node:fs';
 
 const pkg = new URL('../..', import.meta.url).pathname;

@@ -4,10 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../../../../test/helpers/proc.mjs';
-import { freePort } from '../../../../test/helpers/net.mjs';
-import { startPrometheus } from '../../../../test/helpers/prometheus.mjs';
-import { startFakeLlm } from '../../../../test/helpers/fake-llm.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { freePort } from '@agentmeter/test-utils/net';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
+import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const { EXPECTED } = (await import('../fixtures/calls.cjs')).default;

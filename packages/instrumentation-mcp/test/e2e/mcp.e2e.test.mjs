@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startNode } from '../../../../test/helpers/proc.mjs';
-import { freePort, waitFor } from '../../../../test/helpers/net.mjs';
-import { startPrometheus } from '../../../../test/helpers/prometheus.mjs';
+import { startNode } from '@agentmeter/test-utils/proc';
+import { freePort, waitFor } from '@agentmeter/test-utils/net';
+import { startPrometheus } from '@agentmeter/test-utils/prometheus';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const env = { NODE_NO_WARNINGS: '1' };

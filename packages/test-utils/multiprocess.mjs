@@ -1,10 +1,11 @@
 // Shared by the multi-process e2e tests (test/e2e/multiprocess-*.test.mjs).
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { sum } from './exposition.mjs';
 import { USAGE } from './fake-llm.mjs';
 import { waitFor } from './net.mjs';
 
-export const fixture = (f) => fileURLToPath(new URL(`../fixtures/multiprocess/${f}`, import.meta.url));
+export const fixture = (f) => fileURLToPath(new URL(`../../test/fixtures/multiprocess/${f}`, import.meta.url));
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** LLM calls counted by the aggregate, summed over every series. */
@@ -42,21 +43,9 @@ export async function scrape(port) {
   return r.text();
 }
 
-/** Sum of every sample of a metric (exact name) in an exposition. */
-export function sumOf(text, name) {
-  let s = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== ' ' && rest[0] !== '{') continue;
-    s += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return s;
-}
-
 /** Wait until the scraped sum of `name` equals `want` (direct scrapes, no Prometheus). */
 export function waitForSum(port, name, want, timeout = 20_000) {
-  return waitFor(async () => sumOf(await scrape(port), name) === want, { timeout, what: `${name} = ${want}` });
+  return waitFor(async () => sum(await scrape(port), name) === want, { timeout, what: `${name} = ${want}` });
 }
 
 /** pids announced by a fixture as "worker <pid>" lines. */

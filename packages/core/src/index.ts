@@ -1,4 +1,4 @@
-export { Registry, DEFAULT_BUCKETS, DEFAULT_CARDINALITY_LIMIT, validateRegistryOptions } from './registry';
+export { Registry, DEFAULT_BUCKETS, DEFAULT_CARDINALITY_LIMIT, validateRegistryOptions, RegistryOptionError } from './registry';
 export type { RegistryOptions, InstrumentRecord, InstrumentKind, InstrumentScope } from './registry';
 export { serialize, serializeAsync, serializeChunks, targetInfo, PROMETHEUS_CONTENT_TYPE } from './prometheus';
 export type { SerializeOptions } from './prometheus';

@@ -79,20 +79,32 @@ export interface InstrumentRecord {
 }
 
 /** Validate every configuration value once, throwing an error that names the setting. */
+/** A registry option out of range; `setting` names it (e.g. `cardinalityLimits["x"]`). */
+export class RegistryOptionError extends RangeError {
+  constructor(
+    readonly setting: string,
+    /** What is wrong, without the `agentmeter: ` prefix of the message. */
+    readonly detail: string,
+  ) {
+    super(`agentmeter: ${detail}`);
+    this.name = 'RangeError';
+  }
+}
+
 export function validateRegistryOptions(o: RegistryOptions, prefix = ''): void {
   const lim = (v: unknown, name: string) => {
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 2 || v > 10_000_000)
-      throw new RangeError(`agentmeter: ${prefix}${name} must be an integer between 2 and 10000000, got ${JSON.stringify(v)}`);
+      throw new RegistryOptionError(prefix + name, `${prefix}${name} must be an integer between 2 and 10000000, got ${JSON.stringify(v)}`);
   };
   lim(o.cardinalityLimit, 'cardinalityLimit');
   for (const [k, v] of Object.entries(o.cardinalityLimits ?? {})) lim(v, `cardinalityLimits["${k}"]`);
   for (const [k, b] of Object.entries(o.buckets ?? {})) {
     const ok = Array.isArray(b) && b.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > b[i - 1]));
-    if (!ok) throw new RangeError(`agentmeter: ${prefix}buckets["${k}"] must be a strictly increasing array of finite numbers`);
+    if (!ok) throw new RegistryOptionError(`${prefix}buckets["${k}"]`, `${prefix}buckets["${k}"] must be a strictly increasing array of finite numbers`);
   }
   if (o.callbackTimeoutMillis !== undefined && !(Number.isFinite(o.callbackTimeoutMillis) && o.callbackTimeoutMillis > 0))
-    throw new RangeError(`agentmeter: ${prefix}callbackTimeoutMillis must be a positive number`);
+    throw new RegistryOptionError(`${prefix}callbackTimeoutMillis`, `${prefix}callbackTimeoutMillis must be a positive number`);
 }
 
 function invalidValue(inst: string, value: unknown, why: string): void {

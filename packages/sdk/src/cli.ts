@@ -4,6 +4,22 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { INSTRUMENTATIONS } from './instrumentation-table';
+import { ConfigError, SETTING_ENV_VARS } from './settings';
+import { resolveConfig } from './config';
+
+/** Wrap a comma list at 88 columns, indented by 2. */
+function wrap(text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > 86) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `  ${l}`).join('\n');
+}
 
 export const HELP = `agentmeter: metrics for Node.js AI applications
 
@@ -17,12 +33,8 @@ Usage:
       Estimate the monthly cost of a model from the shipped price table.
   agentmeter --help | --version
 
-Environment: AGENTMETER_ENABLED, AGENTMETER_METRICS_HOST, AGENTMETER_METRICS_PORT,
-AGENTMETER_METRICS_PATH, AGENTMETER_METRICS_TOKEN, AGENTMETER_METRICS_TOKEN_FILE,
-AGENTMETER_METRICS_BASIC_AUTH, AGENTMETER_INSTRUMENTATIONS, AGENTMETER_CARDINALITY_LIMIT,
-AGENTMETER_COST, AGENTMETER_PRICES_FILE, AGENTMETER_OTLP_ENDPOINT, AGENTMETER_OTLP_INTERVAL,
-AGENTMETER_AGGREGATE, AGENTMETER_AGGREGATE_TIMEOUT, AGENTMETER_GENAI_METRICS,
-OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES. See docs/configuration.md.
+Environment (see docs/configuration.md):
+${wrap(SETTING_ENV_VARS.join(', '))}.
 
 Instrumentations (AGENTMETER_INSTRUMENTATIONS, comma list, or all / none; default: all
 but those marked off):
@@ -62,6 +74,14 @@ function runApp(args: string[]): Promise<number> {
   const map: Record<string, string> = { host: 'AGENTMETER_METRICS_HOST', port: 'AGENTMETER_METRICS_PORT', path: 'AGENTMETER_METRICS_PATH', 'token-file': 'AGENTMETER_METRICS_TOKEN_FILE' };
   for (const [k, v] of Object.entries(flags)) env[map[k]] = k === 'token-file' ? resolve(v) : v;
   if (flags['token-file'] && !existsSync(resolve(flags['token-file']))) throw new UsageError(`--token-file ${flags['token-file']}: no such file`);
+  // the app's preload would stop at start on an invalid setting: say so here, naming the flag
+  try {
+    resolveConfig({ env });
+  } catch (err) {
+    const flag = Object.keys(map).find((k) => map[k] === (err as ConfigError).setting && flags[k] !== undefined);
+    if (err instanceof ConfigError && flag) throw new ConfigError(`--${flag} (${err.setting})`, err.detail);
+    throw err;
+  }
   const preload = pathToFileURL(join(__dirname, '..', 'register.mjs')).href;
   env.NODE_OPTIONS = `${env.NODE_OPTIONS ? env.NODE_OPTIONS + ' ' : ''}--import ${preload}`;
   env.AGENTMETER_PRELOAD_ONCE = preload;
@@ -122,6 +142,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'cost' && rest[0] === 'estimate') return costEstimate(rest.slice(1));
     throw new UsageError(`unknown command ${JSON.stringify(argv.join(' '))}`);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`agentmeter: ${err.message}\n\n${HELP}`);
       return 2;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { validateRegistryOptions } from '@agentmeter/core';
+import { RegistryOptionError, validateRegistryOptions } from '@agentmeter/core';
+import { ConfigError, SettingsReader } from './settings';
 
 import { INSTRUMENTATIONS, type InstrumentationName } from './instrumentation-table';
 
@@ -88,30 +89,7 @@ export interface ResolvedConfig {
   aggregateTimeoutMillis: number;
 }
 
-/** A configuration error: thrown by `start()`, names the option or environment variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly setting: string,
-    message: string,
-  ) {
-    super(`agentmeter: invalid ${setting}: ${message}`);
-    this.name = 'AgentmeterConfigError';
-  }
-}
-
-function parseBool(v: string, name: string): boolean {
-  const s = v.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-  if (['0', 'false', 'no', 'off'].includes(s)) return false;
-  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(v)}`);
-}
-
-function parseInteger(v: string, name: string, min: number, max: number): number {
-  if (!/^\s*\d+\s*$/.test(v)) throw new ConfigError(name, `expected an integer between ${min} and ${max}, got ${JSON.stringify(v)}`);
-  const n = Number(v);
-  if (n < min || n > max) throw new ConfigError(name, `expected an integer between ${min} and ${max}, got ${n}`);
-  return n;
-}
+export { ConfigError } from './settings';
 
 /** Parse OTEL_RESOURCE_ATTRIBUTES (`k=v,k2=v2`, values percent-encoded). */
 export function parseResourceAttributes(v: string | undefined): Record<string, string> {
@@ -144,40 +122,35 @@ function parseInstrumentations(v: string, name: string): InstrumentationName[] {
   return items as InstrumentationName[];
 }
 
-/** Resolve options and environment into one validated configuration. Throws ConfigError naming the setting. */
+/**
+ * Resolve options and environment into one validated configuration, each setting read
+ * through the settings table (settings.ts). Throws ConfigError naming the setting.
+ */
 export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
-  const e = (k: string) => {
-    const v = env[k];
-    return v === undefined || v === '' ? undefined : v;
-  };
+  const r = new SettingsReader(options as Record<string, unknown>, env);
+  const e = (k: string) => r.envValue(k);
 
-  const enabled = options.enabled ?? (e('AGENTMETER_ENABLED') !== undefined ? parseBool(e('AGENTMETER_ENABLED') as string, 'AGENTMETER_ENABLED') : true);
+  const enabled = r.bool('enabled', 'AGENTMETER_ENABLED', true);
 
   const resource: Record<string, string> = { ...parseResourceAttributes(e('OTEL_RESOURCE_ATTRIBUTES')), ...(options.resourceAttributes ?? {}) };
-  const serviceName = options.serviceName ?? e('OTEL_SERVICE_NAME') ?? resource['service.name'] ?? `unknown_service:node`;
+  const serviceName = r.string('serviceName', 'OTEL_SERVICE_NAME') ?? resource['service.name'] ?? `unknown_service:node`;
   resource['service.name'] = serviceName;
-  if (options.serviceVersion) resource['service.version'] = options.serviceVersion;
+  const serviceVersion = r.string('serviceVersion', undefined);
+  if (serviceVersion) resource['service.version'] = serviceVersion;
 
-  const host = options.host ?? e('AGENTMETER_METRICS_HOST') ?? '127.0.0.1';
-  if (typeof host !== 'string' || !/^[A-Za-z0-9.:\-[\]%]+$/.test(host)) throw new ConfigError(options.host !== undefined ? 'host' : 'AGENTMETER_METRICS_HOST', `not a host name or address: ${JSON.stringify(host)}`);
+  const host = r.string('host', 'AGENTMETER_METRICS_HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]%]+$/.test(host)) throw new ConfigError(r.source('host', 'AGENTMETER_METRICS_HOST'), `not a host name or address: ${JSON.stringify(host)}`);
 
-  let port: number;
-  if (options.port !== undefined) {
-    if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new ConfigError('port', `expected an integer between 0 and 65535, got ${JSON.stringify(options.port)}`);
-    port = options.port;
-  } else {
-    const p = e('AGENTMETER_METRICS_PORT');
-    port = p === undefined ? 9464 : parseInteger(p, 'AGENTMETER_METRICS_PORT', 0, 65535);
-  }
+  const port = r.integer('port', 'AGENTMETER_METRICS_PORT', 9464, 0, 65535) as number;
 
-  const path = options.path ?? e('AGENTMETER_METRICS_PATH') ?? '/metrics';
+  const path = r.string('path', 'AGENTMETER_METRICS_PATH') ?? '/metrics';
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path) || path === '/health')
-    throw new ConfigError(options.path !== undefined ? 'path' : 'AGENTMETER_METRICS_PATH', `expected a path such as /metrics (not /health), got ${JSON.stringify(path)}`);
+    throw new ConfigError(r.source('path', 'AGENTMETER_METRICS_PATH'), `expected a path such as /metrics (not /health), got ${JSON.stringify(path)}`);
 
-  let token = options.token ?? e('AGENTMETER_METRICS_TOKEN');
-  const tokenFile = options.tokenFile ?? e('AGENTMETER_METRICS_TOKEN_FILE');
-  const tokenSetting = options.tokenFile !== undefined ? 'tokenFile' : 'AGENTMETER_METRICS_TOKEN_FILE';
+  let token = r.string('token', 'AGENTMETER_METRICS_TOKEN');
+  const tokenFile = r.string('tokenFile', 'AGENTMETER_METRICS_TOKEN_FILE');
+  const tokenSetting = r.source('tokenFile', 'AGENTMETER_METRICS_TOKEN_FILE');
   if (tokenFile !== undefined) {
     if (token !== undefined) throw new ConfigError(tokenSetting, 'set either a token or a token file, not both');
     try {
@@ -187,11 +160,10 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     }
   }
   if (token !== undefined && (token.length < 8 || /\s/.test(token)))
-    throw new ConfigError(tokenFile !== undefined ? tokenSetting : options.token !== undefined ? 'token' : 'AGENTMETER_METRICS_TOKEN', 'a token must be at least 8 characters with no whitespace');
+    throw new ConfigError(tokenFile !== undefined ? tokenSetting : r.source('token', 'AGENTMETER_METRICS_TOKEN'), 'a token must be at least 8 characters with no whitespace');
 
-  const basicAuth = options.basicAuth ?? e('AGENTMETER_METRICS_BASIC_AUTH');
-  if (basicAuth !== undefined && !/^[^:]+:.+$/.test(basicAuth))
-    throw new ConfigError(options.basicAuth !== undefined ? 'basicAuth' : 'AGENTMETER_METRICS_BASIC_AUTH', 'expected user:password');
+  const basicAuth = r.string('basicAuth', 'AGENTMETER_METRICS_BASIC_AUTH');
+  if (basicAuth !== undefined && !/^[^:]+:.+$/.test(basicAuth)) throw new ConfigError(r.source('basicAuth', 'AGENTMETER_METRICS_BASIC_AUTH'), 'expected user:password');
 
   let instrumentations: InstrumentationName[];
   if (options.instrumentations !== undefined) {
@@ -202,28 +174,23 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     instrumentations = v === undefined ? [...DEFAULT_INSTRUMENTATIONS] : parseInstrumentations(v, 'AGENTMETER_INSTRUMENTATIONS');
   }
   if (instrumentations.includes('http') && instrumentations.includes('http-otel'))
-    throw new ConfigError(options.instrumentations !== undefined ? 'instrumentations' : 'AGENTMETER_INSTRUMENTATIONS', '"http" and "http-otel" record the same metrics; choose one');
+    throw new ConfigError(r.source('instrumentations', 'AGENTMETER_INSTRUMENTATIONS'), '"http" and "http-otel" record the same metrics; choose one');
 
-  let cardinalityLimit = options.cardinalityLimit;
-  const cl = e('AGENTMETER_CARDINALITY_LIMIT');
-  if (cardinalityLimit === undefined && cl !== undefined) cardinalityLimit = parseInteger(cl, 'AGENTMETER_CARDINALITY_LIMIT', 2, 10_000_000);
+  // the option is validated with the registry's own rule (below), the variable here
+  const cardinalityLimit = options.cardinalityLimit ?? r.integer('cardinalityLimit', 'AGENTMETER_CARDINALITY_LIMIT', undefined, 2, 10_000_000);
   try {
     validateRegistryOptions({ cardinalityLimit, cardinalityLimits: options.cardinalityLimits, buckets: options.buckets });
   } catch (err) {
-    const m = /agentmeter: (\S+)/.exec((err as Error).message);
-    throw new ConfigError(m ? m[1] : 'options', (err as Error).message.replace(/^agentmeter: /, ''));
+    if (err instanceof RegistryOptionError) throw new ConfigError(err.setting, err.detail);
+    throw err;
   }
 
-  const costEnv = e('AGENTMETER_COST');
-  const cost = options.cost ?? (costEnv !== undefined ? parseBool(costEnv, 'AGENTMETER_COST') : true);
+  const cost = r.bool('cost', 'AGENTMETER_COST', true);
   const prices = options.prices ?? e('AGENTMETER_PRICES_FILE');
 
   let otlp = options.otlp;
   const otlpEnv = e('AGENTMETER_OTLP_ENDPOINT');
-  if (!otlp && otlpEnv) {
-    const iv = e('AGENTMETER_OTLP_INTERVAL');
-    otlp = { endpoint: otlpEnv, intervalMillis: iv === undefined ? undefined : parseInteger(iv, 'AGENTMETER_OTLP_INTERVAL', 100, 86_400_000) };
-  }
+  if (!otlp && otlpEnv) otlp = { endpoint: otlpEnv, intervalMillis: r.integer('otlp.intervalMillis', 'AGENTMETER_OTLP_INTERVAL', undefined, 100, 86_400_000) };
   if (otlp) {
     const setting = options.otlp ? 'otlp.endpoint' : 'AGENTMETER_OTLP_ENDPOINT';
     try {
@@ -234,25 +201,17 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     }
   }
 
-  const genAiSetting = options.genAiMetrics !== undefined ? 'genAiMetrics' : 'AGENTMETER_GENAI_METRICS';
+  const genAiSetting = r.source('genAiMetrics', 'AGENTMETER_GENAI_METRICS');
   const genAiMetrics = options.genAiMetrics ?? e('AGENTMETER_GENAI_METRICS')?.trim().toLowerCase() ?? 'current';
   if (genAiMetrics !== 'current' && genAiMetrics !== 'legacy' && genAiMetrics !== 'both')
     throw new ConfigError(genAiSetting, `expected current, legacy or both, got ${JSON.stringify(String(genAiMetrics).slice(0, 40))}`);
-  const aggEnv = e('AGENTMETER_AGGREGATE');
-  const aggregate = options.aggregate ?? (aggEnv !== undefined ? parseBool(aggEnv, 'AGENTMETER_AGGREGATE') : true);
-  let aggregateTimeoutMillis = 2000;
-  if (options.aggregateTimeoutMillis !== undefined) {
-    const t = options.aggregateTimeoutMillis;
-    if (!Number.isInteger(t) || t < 1 || t > 600_000) throw new ConfigError('aggregateTimeoutMillis', `expected an integer between 1 and 600000, got ${JSON.stringify(t)}`);
-    aggregateTimeoutMillis = t;
-  } else if (e('AGENTMETER_AGGREGATE_TIMEOUT') !== undefined) {
-    aggregateTimeoutMillis = parseInteger(e('AGENTMETER_AGGREGATE_TIMEOUT') as string, 'AGENTMETER_AGGREGATE_TIMEOUT', 1, 600_000);
-  }
+  const aggregate = r.bool('aggregate', 'AGENTMETER_AGGREGATE', true);
+  const aggregateTimeoutMillis = r.integer('aggregateTimeoutMillis', 'AGENTMETER_AGGREGATE_TIMEOUT', 2000, 1, 600_000) as number;
 
   return {
     enabled,
     resource,
-    metricsServer: options.metricsServer ?? true,
+    metricsServer: r.bool('metricsServer', undefined, true),
     host,
     port,
     path,

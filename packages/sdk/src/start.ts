@@ -3,7 +3,7 @@ import { metrics, type Meter } from '@opentelemetry/api';
 import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
 import { report, setGenAiMetrics } from '@agentmeter/api';
 import type { CostTracker } from '@agentmeter/cost';
-import { resolveConfig, type ResolvedConfig, type StartOptions } from './config';
+import { ConfigError, resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { HttpDiagnosticsMetrics } from './http-metrics';
 import { enableInstrumentations, type EnableMode, type Enabled } from './instrumentations';
 import { isMainThread } from 'node:worker_threads';
@@ -118,15 +118,23 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
 
   let costTracker: CostTracker | undefined;
   if (config.cost) {
+    let Tracker: typeof import('@agentmeter/cost').CostTracker | undefined;
     try {
-      const { CostTracker: Tracker } = require('@agentmeter/cost') as typeof import('@agentmeter/cost');
-      const tracker = new Tracker({ prices: config.prices as never, meterProvider: registry });
+      Tracker = (require('@agentmeter/cost') as typeof import('@agentmeter/cost')).CostTracker;
+    } catch (err) {
+      report('AGENTMETER_COST_FAILED', 'cost', `cost tracking could not start: ${(err as Error).message}`);
+    }
+    if (Tracker) {
+      let tracker: CostTracker;
+      try {
+        tracker = new Tracker({ prices: config.prices as never, meterProvider: registry });
+      } catch (err) {
+        // the only input is the price table: `prices` / AGENTMETER_PRICES_FILE
+        throw new ConfigError(options.prices !== undefined ? 'prices' : 'AGENTMETER_PRICES_FILE', (err as Error).message);
+      }
       tracker.attach();
       costTracker = tracker;
       stops.push(() => tracker.detach());
-    } catch (err) {
-      if ((err as Error).name === 'AgentmeterConfigError' || /prices|overrides/i.test((err as Error).message)) throw err;
-      report('AGENTMETER_COST_FAILED', 'cost', `cost tracking could not start: ${(err as Error).message}`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { CATALOGUE, type MetricDefinition } from '@agentmeter/semconv';
+import { CATALOGUE, sanitizeLabelName, type MetricDefinition } from '@agentmeter/semconv';
 
 /** The catalogue entry of an OpenTelemetry metric name; throws on a name the catalogue lacks. */
 export function definition(otelName: string): MetricDefinition {
@@ -28,10 +28,11 @@ function histogram(otelName: string): string {
   return d.prometheus;
 }
 
-/** The Prometheus label of an OpenTelemetry attribute (`gen_ai.provider.name` -> `gen_ai_provider_name`). */
-export function label(attribute: string): string {
-  return attribute.replace(/[^A-Za-z0-9_]/g, '_');
-}
+/**
+ * The Prometheus label of an OpenTelemetry attribute (`gen_ai.provider.name` ->
+ * `gen_ai_provider_name`): the serializer's own function, so queries and exposition agree.
+ */
+export const label: (attribute: string) => string = sanitizeLabelName;
 
 /**
  * Every series name a query over agentmeter's metrics may use: each catalogue name, the

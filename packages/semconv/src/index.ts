@@ -267,6 +267,7 @@ export const METRIC_V8JS_MEMORY_HEAP_LIMIT = 'v8js.memory.heap.limit';
 // ---------------------------------------------------------------- the catalogue
 import { MCP_METRIC_DEFINITIONS } from './mcp';
 export * from './mcp';
+export { prometheusName, unitSuffix, sanitizeMetricName, sanitizeLabelName, type PromKind } from './prometheus';
 export type InstrumentKind = 'counter' | 'updowncounter' | 'histogram' | 'gauge';
 export type Stability = 'otel' | 'agentmeter';
 

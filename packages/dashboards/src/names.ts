@@ -1,10 +1,9 @@
-import { CATALOGUE, sanitizeLabelName, type MetricDefinition } from '@agentmeter/semconv';
+import { CATALOGUE, isCatalogueName, sanitizeLabelName, type MetricDefinition } from '@agentmeter/semconv';
 
 /** The catalogue entry of an OpenTelemetry metric name; throws on a name the catalogue lacks. */
 export function definition(otelName: string): MetricDefinition {
-  const d = CATALOGUE[otelName];
-  if (!d) throw new Error(`@agentmeter/dashboards: ${otelName} is not in the semconv CATALOGUE`);
-  return d;
+  if (!isCatalogueName(otelName)) throw new Error(`@agentmeter/dashboards: ${otelName} is not in the semconv CATALOGUE`);
+  return CATALOGUE[otelName];
 }
 
 /** The Prometheus name of a catalogue metric (histograms: without `_bucket`/`_sum`/`_count`). */

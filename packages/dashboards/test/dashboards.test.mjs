@@ -20,7 +20,9 @@ import {
   labelNamesIn,
   toYaml,
   prom,
+  label,
 } from '@agentmeter/dashboards';
+import { sanitizeLabelName as serializerLabel } from '@agentmeter/core';
 import { PROMTOOL_BIN } from '../../../test/helpers/prometheus.mjs';
 
 const pkg = new URL('..', import.meta.url).pathname;
@@ -138,6 +140,11 @@ test('(d) every label a query matches or groups on is a catalogue attribute (or 
   const unknown = [];
   for (const { where, expr } of exprs) for (const l of labelNamesIn(expr)) if (!known.has(l)) unknown.push(`${where}: ${l}`);
   assert.deepEqual(unknown, []);
+});
+
+test("the dashboards' label names are the serializer's (one function)", () => {
+  assert.equal(label, serializerLabel);
+  assert.equal(label('gen_ai.provider.name'), 'gen_ai_provider_name');
 });
 
 test('the name checks catch a renamed metric or label', () => {

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { sanitizeLabelName as serializerLabel } from '@agentmeter/core';
+import { label } from '@agentmeter/dashboards';
 import {
   renderGeneratedFiles,
   GENERATED_FILES,
@@ -20,9 +22,7 @@ import {
   labelNamesIn,
   toYaml,
   prom,
-  label,
 } from '@agentmeter/dashboards';
-import { sanitizeLabelName as serializerLabel } from '@agentmeter/core';
 import { PROMTOOL_BIN } from '../../../test/helpers/prometheus.mjs';
 
 const pkg = new URL('..', import.meta.url).pathname;

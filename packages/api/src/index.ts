@@ -1,7 +1,7 @@
 export { DIAGNOSTIC_CHANNEL, report, resetDiagnostics, setDiagnosticWarnings } from './diagnostics';
 export type { Diagnostic } from './diagnostics';
-export { CatalogueInstruments, createCatalogueInstrument, validMeasure, compact } from './instruments';
-export type { SyncInstrument } from './instruments';
+export { CatalogueInstruments, createCatalogueInstrument, createCatalogueObservable, validMeasure, compact } from './instruments';
+export type { SyncInstrument, SyncInstrumentOf, ObservableInstrument, ObservableInstrumentOf, ObservableKind, CatalogueDefs } from './instruments';
 export { GEN_AI_USAGE_CHANNEL, publishGenAiUsage, onGenAiUsage } from './usage';
 export type { GenAiUsageEvent } from './usage';
 export { checkSupportedVersion, satisfiesRange, versionInRange, versionSatisfies } from './supported';

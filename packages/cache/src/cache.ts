@@ -1,5 +1,5 @@
-import type { Counter, Meter, MeterProvider, ObservableResult } from '@opentelemetry/api';
-import { CatalogueInstruments, report } from '@agentmeter/api';
+import type { Meter, MeterProvider, ObservableResult } from '@opentelemetry/api';
+import { CatalogueInstruments, createCatalogueObservable, report } from '@agentmeter/api';
 import {
   ATTR_CACHE_NAME,
   ATTR_CACHE_OPERATION,
@@ -10,7 +10,6 @@ import {
   METRIC_CACHE_HIT_RATIO,
   METRIC_CACHE_OPERATIONS,
   METRIC_CACHE_SIZE,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 import { estimateMapBytes } from './size';
 
@@ -65,8 +64,7 @@ const RESULTS: ReadonlySet<string> = new Set(Object.values(CACHE_RESULT_VALUES))
 const INSTRUMENTED = Symbol.for('agentmeter.cache.instrumented');
 const DELETE_METHODS = ['delete', 'del'] as const;
 
-type Key = 'ops';
-const DEFS: Record<Key, MetricDefinition> = { ops: CATALOGUE[METRIC_CACHE_OPERATIONS] as MetricDefinition };
+const DEFS = { ops: CATALOGUE[METRIC_CACHE_OPERATIONS] };
 
 interface Patch {
   readonly name: string;
@@ -79,7 +77,7 @@ interface Patch {
  * module-level functions use a default instance on the global provider.
  */
 export class CacheMetrics {
-  private readonly inst: CatalogueInstruments<Key>;
+  private readonly inst: CatalogueInstruments<typeof DEFS>;
   private readonly states = new Map<string, State>();
   private readonly maxCaches: number;
   private boundMeter: Meter | undefined;
@@ -88,7 +86,7 @@ export class CacheMetrics {
     const mc = options.maxCaches;
     if (mc !== undefined && !(Number.isInteger(mc) && mc > 0)) throw new RangeError(`CacheMetrics option maxCaches: expected a positive integer, got ${String(mc)}`);
     this.maxCaches = mc ?? 1000;
-    this.inst = new CatalogueInstruments<Key>('@agentmeter/cache', '0.1.0', DEFS, options.meterProvider);
+    this.inst = new CatalogueInstruments('@agentmeter/cache', '0.1.0', DEFS, options.meterProvider);
   }
 
   /** Register the observable gauges on the current meter (again if the provider changed). */
@@ -96,10 +94,8 @@ export class CacheMetrics {
     const meter = this.inst.getMeter();
     if (meter === this.boundMeter) return;
     this.boundMeter = meter;
-    const ratioDef = CATALOGUE[METRIC_CACHE_HIT_RATIO] as MetricDefinition;
-    const sizeDef = CATALOGUE[METRIC_CACHE_SIZE] as MetricDefinition;
-    meter.createObservableGauge(ratioDef.name, { unit: ratioDef.unit, description: ratioDef.description }).addCallback((r) => this.observeRatio(r));
-    meter.createObservableGauge(sizeDef.name, { unit: sizeDef.unit, description: sizeDef.description }).addCallback((r) => this.collectSizes(r));
+    createCatalogueObservable(meter, CATALOGUE[METRIC_CACHE_HIT_RATIO]).addCallback((r) => this.observeRatio(r));
+    createCatalogueObservable(meter, CATALOGUE[METRIC_CACHE_SIZE]).addCallback((r) => this.collectSizes(r));
   }
 
   private observeRatio(r: ObservableResult): void {
@@ -175,7 +171,7 @@ export class CacheMetrics {
         } else if (operation === 'set') s.sets++;
         else s.deletes++;
       }
-      this.inst.get<Counter>('ops').add(1, isGet ? { [ATTR_CACHE_NAME]: name, [ATTR_CACHE_OPERATION]: operation, [ATTR_CACHE_RESULT]: result as string } : { [ATTR_CACHE_NAME]: name, [ATTR_CACHE_OPERATION]: operation });
+      this.inst.get('ops').add(1, isGet ? { [ATTR_CACHE_NAME]: name, [ATTR_CACHE_OPERATION]: operation, [ATTR_CACHE_RESULT]: result as string } : { [ATTR_CACHE_NAME]: name, [ATTR_CACHE_OPERATION]: operation });
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', 'cache', `cache: recording failed: ${(e as Error)?.message}`);
     }

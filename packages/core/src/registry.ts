@@ -19,7 +19,7 @@ import {
   type ObservableUpDownCounter,
   type UpDownCounter,
 } from '@opentelemetry/api';
-import { CATALOGUE, CATALOGUE_BUCKETS } from '@agentmeter/semconv';
+import { CATALOGUE, CATALOGUE_BUCKETS, isCatalogueName } from '@agentmeter/semconv';
 import { report } from '@agentmeter/api';
 import { escapeHelp, prometheusName, type PromKind } from './names';
 import type { HistogramSeries, ScalarSeries } from './series';
@@ -293,7 +293,7 @@ function owner(scope: InstrumentScope): 'agentmeter' | 'otel' | 'app' {
 function catalogueClash(existing: InstrumentScope, incoming: InstrumentScope, name: string): boolean {
   const a = owner(existing);
   const b = owner(incoming);
-  if (a === b || a === 'otel' || b === 'otel' || CATALOGUE[name] === undefined) return false;
+  if (a === b || a === 'otel' || b === 'otel' || !isCatalogueName(name)) return false;
   const prom = CATALOGUE[name].prometheus;
   const message =
     b === 'app'

@@ -1,4 +1,4 @@
-import type { Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
 import { CatalogueInstruments, onGenAiUsage, report, type GenAiUsageEvent } from '@agentmeter/api';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
@@ -7,15 +7,13 @@ import {
   CATALOGUE,
   METRIC_GEN_AI_CLIENT_COST,
   METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 import { PriceBook, type CallCost, type PriceBookOptions, type PricingResult } from './pricebook';
 import { estimateWith, type MonthlyCostEstimate, type MonthlyCostInput } from './estimate';
 
-type Key = 'cost' | 'unpriced';
-const DEFS: Record<Key, MetricDefinition> = {
-  cost: CATALOGUE[METRIC_GEN_AI_CLIENT_COST] as MetricDefinition,
-  unpriced: CATALOGUE[METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS] as MetricDefinition,
+const DEFS = {
+  cost: CATALOGUE[METRIC_GEN_AI_CLIENT_COST],
+  unpriced: CATALOGUE[METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS],
 };
 
 /** Options of a CostTracker. */
@@ -61,7 +59,7 @@ const OTHER = '_OTHER';
 export class CostTracker {
   /** The price table in force (shipped prices.json merged with the `prices` override). */
   readonly prices: PriceBook;
-  private readonly inst: CatalogueInstruments<Key>;
+  private readonly inst: CatalogueInstruments<typeof DEFS>;
   private readonly maxKeys: number;
   private unsubscribe: (() => void) | undefined;
   private sum = 0;
@@ -77,7 +75,7 @@ export class CostTracker {
     if (mk !== undefined && !(Number.isInteger(mk) && mk > 0)) throw new RangeError(`CostTracker option maxTotalsKeys: expected a positive integer, got ${String(mk)}`);
     this.maxKeys = mk ?? 1000;
     this.prices = new PriceBook(options);
-    this.inst = new CatalogueInstruments<Key>('@agentmeter/cost', '0.1.0', DEFS, options.meterProvider);
+    this.inst = new CatalogueInstruments('@agentmeter/cost', '0.1.0', DEFS, options.meterProvider);
   }
 
   /**
@@ -136,11 +134,11 @@ export class CostTracker {
         [ATTR_GEN_AI_REQUEST_MODEL]: event.requestModel,
       };
       if (r.priced) {
-        this.inst.get<Histogram>('cost').record(r.cost.usd, attrs);
+        this.inst.get('cost').record(r.cost.usd, attrs);
         this.sum += r.cost.usd;
         this.priced++;
       } else {
-        this.inst.get<Counter>('unpriced').add(1, attrs);
+        this.inst.get('unpriced').add(1, attrs);
         this.unpriced++;
         report('AGENTMETER_UNPRICED_MODEL', `${event.provider}\u0000${event.requestModel}`, `cost: ${r.detail}; the call is counted in gen_ai.client.cost.unpriced_calls (add a price with the "prices" option)`);
       }

@@ -1,10 +1,9 @@
-import { CATALOGUE, type MetricDefinition } from '@agentmeter/semconv';
+import { CATALOGUE, isCatalogueName, sanitizeLabelName, type MetricDefinition } from '@agentmeter/semconv';
 
 /** The catalogue entry of an OpenTelemetry metric name; throws on a name the catalogue lacks. */
 export function definition(otelName: string): MetricDefinition {
-  const d = CATALOGUE[otelName];
-  if (!d) throw new Error(`@agentmeter/dashboards: ${otelName} is not in the semconv CATALOGUE`);
-  return d;
+  if (!isCatalogueName(otelName)) throw new Error(`@agentmeter/dashboards: ${otelName} is not in the semconv CATALOGUE`);
+  return CATALOGUE[otelName];
 }
 
 /** The Prometheus name of a catalogue metric (histograms: without `_bucket`/`_sum`/`_count`). */
@@ -28,10 +27,11 @@ function histogram(otelName: string): string {
   return d.prometheus;
 }
 
-/** The Prometheus label of an OpenTelemetry attribute (`gen_ai.provider.name` -> `gen_ai_provider_name`). */
-export function label(attribute: string): string {
-  return attribute.replace(/[^A-Za-z0-9_]/g, '_');
-}
+/**
+ * The Prometheus label of an OpenTelemetry attribute (`gen_ai.provider.name` ->
+ * `gen_ai_provider_name`): the serializer's own function, so queries and exposition agree.
+ */
+export const label: (attribute: string) => string = sanitizeLabelName;
 
 /**
  * Every series name a query over agentmeter's metrics may use: each catalogue name, the

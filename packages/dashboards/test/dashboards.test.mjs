@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { sanitizeLabelName as serializerLabel } from '@agentmeter/core';
+import { label } from '@agentmeter/dashboards';
 import {
   renderGeneratedFiles,
   GENERATED_FILES,
@@ -138,6 +140,11 @@ test('(d) every label a query matches or groups on is a catalogue attribute (or 
   const unknown = [];
   for (const { where, expr } of exprs) for (const l of labelNamesIn(expr)) if (!known.has(l)) unknown.push(`${where}: ${l}`);
   assert.deepEqual(unknown, []);
+});
+
+test("the dashboards' label names are the serializer's (one function)", () => {
+  assert.equal(label, serializerLabel);
+  assert.equal(label('gen_ai.provider.name'), 'gen_ai_provider_name');
 });
 
 test('the name checks catch a renamed metric or label', () => {

@@ -1,5 +1,5 @@
 import type { Meter, MeterProvider, ObservableResult } from '@opentelemetry/api';
-import { CatalogueInstruments, report } from '@agentmeter/api';
+import { CatalogueInstruments, createCatalogueObservable, report } from '@agentmeter/api';
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
   CATALOGUE,
@@ -7,7 +7,6 @@ import {
   METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE,
   METRIC_GEN_AI_PROVIDER_HEALTH,
   PROVIDER_HEALTH_VALUES,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 
 /** A circuit breaker's state, by name or by its gauge value (0 closed, 1 open, 2 half-open). */
@@ -74,7 +73,8 @@ export interface ProviderHealthOptions {
   readonly maxProviders?: number;
 }
 
-const NONE: Record<never, MetricDefinition> = {};
+/** No synchronous instruments: the instance is used for its meter (the gauges are observable). */
+const NONE = {};
 
 /**
  * Provider health (`gen_ai.provider.health`, 1 healthy / 0 unhealthy) and circuit
@@ -83,7 +83,7 @@ const NONE: Record<never, MetricDefinition> = {};
  * set. The module-level functions use a default instance on the global provider.
  */
 export class ProviderHealth {
-  private readonly inst: CatalogueInstruments<never>;
+  private readonly inst: CatalogueInstruments<typeof NONE>;
   private readonly health = new Map<string, number>();
   private readonly breakers = new Map<string, number>();
   private readonly maxProviders: number;
@@ -93,7 +93,7 @@ export class ProviderHealth {
     const mp = options.maxProviders;
     if (mp !== undefined && !(Number.isInteger(mp) && mp > 0)) throw new RangeError(`ProviderHealth option maxProviders: expected a positive integer, got ${String(mp)}`);
     this.maxProviders = mp ?? 200;
-    this.inst = new CatalogueInstruments<never>('@agentmeter/health', '0.1.0', NONE, options.meterProvider);
+    this.inst = new CatalogueInstruments('@agentmeter/health', '0.1.0', NONE, options.meterProvider);
     this.bind();
   }
 
@@ -103,10 +103,8 @@ export class ProviderHealth {
       const meter = this.inst.getMeter();
       if (meter === this.boundMeter) return;
       this.boundMeter = meter;
-      const h = CATALOGUE[METRIC_GEN_AI_PROVIDER_HEALTH] as MetricDefinition;
-      const b = CATALOGUE[METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE] as MetricDefinition;
-      meter.createObservableGauge(h.name, { unit: h.unit, description: h.description }).addCallback((r) => observeAll(r, this.health));
-      meter.createObservableGauge(b.name, { unit: b.unit, description: b.description }).addCallback((r) => observeAll(r, this.breakers));
+      createCatalogueObservable(meter, CATALOGUE[METRIC_GEN_AI_PROVIDER_HEALTH]).addCallback((r) => observeAll(r, this.health));
+      createCatalogueObservable(meter, CATALOGUE[METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE]).addCallback((r) => observeAll(r, this.breakers));
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', 'health-bind', `health: registering gauges failed: ${(e as Error)?.message}`);
     }

@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, MeterProvider } from '@opentelemetry/api';
+import type { Attributes, MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { CatalogueInstruments, checkSupportedVersion, report } from '@agentmeter/api';
 import {
@@ -16,7 +16,6 @@ import {
   METRIC_MCP_SERVER_OPERATION_DURATION,
   METRIC_MCP_SERVER_SESSION_DURATION,
   NETWORK_TRANSPORT_VALUES,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 import type { McpInstrumentationConfig } from './types';
 import type { JsonRpcMessage, PendingRequest, ProtocolLike, ProtocolMethod, Session, TransportLike } from './internal-types';
@@ -32,12 +31,11 @@ const PATCHED = Symbol.for('agentmeter.instrumentation-mcp.patched');
 const SEND_WRAPPED = Symbol.for('agentmeter.instrumentation-mcp.send');
 const METHODS = ['connect', 'request', '_onrequest', '_onclose'] as const;
 
-type Key = 'clientOp' | 'serverOp' | 'clientSession' | 'serverSession';
-const DEFS: Record<Key, MetricDefinition> = {
-  clientOp: CATALOGUE[METRIC_MCP_CLIENT_OPERATION_DURATION] as MetricDefinition,
-  serverOp: CATALOGUE[METRIC_MCP_SERVER_OPERATION_DURATION] as MetricDefinition,
-  clientSession: CATALOGUE[METRIC_MCP_CLIENT_SESSION_DURATION] as MetricDefinition,
-  serverSession: CATALOGUE[METRIC_MCP_SERVER_SESSION_DURATION] as MetricDefinition,
+const DEFS = {
+  clientOp: CATALOGUE[METRIC_MCP_CLIENT_OPERATION_DURATION],
+  serverOp: CATALOGUE[METRIC_MCP_SERVER_OPERATION_DURATION],
+  clientSession: CATALOGUE[METRIC_MCP_CLIENT_SESSION_DURATION],
+  serverSession: CATALOGUE[METRIC_MCP_SERVER_SESSION_DURATION],
 };
 
 /** Method names of the MCP specification; anything else a peer sends is recorded as `_OTHER`. */
@@ -130,7 +128,7 @@ function versionOf(v: unknown): string | undefined {
  * `Protocol` base class once; nothing is written to stdout.
  */
 export class McpInstrumentation extends InstrumentationBase<McpInstrumentationConfig> {
-  declare private _instruments: CatalogueInstruments<Key> | undefined;
+  declare private _instruments: CatalogueInstruments<typeof DEFS> | undefined;
   declare private _attrCache: Map<string, Attributes> | undefined;
   declare private _cjsHook: Hook | undefined;
   declare private _cjsExports: unknown;
@@ -143,7 +141,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   /** Pins the meter provider the metrics are recorded into. */
   override setMeterProvider(meterProvider: MeterProvider): void {
     super.setMeterProvider(meterProvider);
-    this._instruments = new CatalogueInstruments<Key>(PACKAGE_NAME, PACKAGE_VERSION, DEFS, meterProvider);
+    this._instruments = new CatalogueInstruments(PACKAGE_NAME, PACKAGE_VERSION, DEFS, meterProvider);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -215,8 +213,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     }
   }
 
-  private instruments(): CatalogueInstruments<Key> {
-    return (this._instruments ??= new CatalogueInstruments<Key>(PACKAGE_NAME, PACKAGE_VERSION, DEFS));
+  private instruments(): CatalogueInstruments<typeof DEFS> {
+    return (this._instruments ??= new CatalogueInstruments(PACKAGE_NAME, PACKAGE_VERSION, DEFS));
   }
 
   private patchExports(moduleExports: unknown): void {
@@ -407,7 +405,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       if (session.transport !== undefined) attrs[ATTR_NETWORK_TRANSPORT] = session.transport;
       if (session.errorType !== undefined) attrs[ATTR_ERROR_TYPE] = session.errorType;
       this.instruments()
-        .get<Histogram>(session.role === 'client' ? 'clientSession' : 'serverSession')
+        .get(session.role === 'client' ? 'clientSession' : 'serverSession')
         .record(now() - session.start, attrs);
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', 'mcp.session', `mcp: recording a session failed: ${String(e)}`);
@@ -428,7 +426,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         if (cache.size < MAX_CACHED_ATTRIBUTE_SETS) cache.set(key, attrs);
       }
       this.instruments()
-        .get<Histogram>(session.role === 'client' ? 'clientOp' : 'serverOp')
+        .get(session.role === 'client' ? 'clientOp' : 'serverOp')
         .record(Math.max(0, seconds), attrs);
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', 'mcp.operation', `mcp: recording an operation failed: ${String(e)}`);

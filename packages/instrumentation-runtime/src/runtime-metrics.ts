@@ -13,7 +13,7 @@ import type {
   ObservableUpDownCounter,
 } from '@opentelemetry/api';
 import { metrics } from '@opentelemetry/api';
-import { createCatalogueInstrument, report } from '@agentmeter/api';
+import { createCatalogueInstrument, createCatalogueObservable, report } from '@agentmeter/api';
 import {
   ATTR_CPU_MODE,
   ATTR_V8JS_GC_TYPE,
@@ -32,7 +32,6 @@ import {
   METRIC_V8JS_GC_DURATION,
   METRIC_V8JS_MEMORY_HEAP_LIMIT,
   METRIC_V8JS_MEMORY_HEAP_USED,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import type { RuntimeMetricsConfig } from './types';
@@ -67,19 +66,6 @@ function cores(): number {
   }
 }
 
-/** Observable instrument for a catalogue entry (counter / up-down counter / gauge). */
-function observable(meter: Meter, def: MetricDefinition): Observable {
-  const opts = { unit: def.unit, description: def.description };
-  switch (def.kind) {
-    case 'counter':
-      return meter.createObservableCounter(def.name, opts);
-    case 'updowncounter':
-      return meter.createObservableUpDownCounter(def.name, opts);
-    default:
-      return meter.createObservableGauge(def.name, opts);
-  }
-}
-
 interface Observables {
   readonly meter: Meter;
   readonly cpuTime: ObservableCounter;
@@ -94,25 +80,24 @@ interface Observables {
 }
 
 function createObservables(meter: Meter): Observables {
-  const o = (name: string) => observable(meter, CATALOGUE[name]);
   const delay = [
-    METRIC_NODEJS_EVENTLOOP_DELAY_MIN,
-    METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
-    METRIC_NODEJS_EVENTLOOP_DELAY_MEAN,
-    METRIC_NODEJS_EVENTLOOP_DELAY_P50,
-    METRIC_NODEJS_EVENTLOOP_DELAY_P90,
-    METRIC_NODEJS_EVENTLOOP_DELAY_P99,
-  ].map(o) as unknown as Observables['delay'];
+    createCatalogueObservable(meter, CATALOGUE[METRIC_NODEJS_EVENTLOOP_DELAY_MIN]),
+    createCatalogueObservable(meter, CATALOGUE[METRIC_NODEJS_EVENTLOOP_DELAY_MAX]),
+    createCatalogueObservable(meter, CATALOGUE[METRIC_NODEJS_EVENTLOOP_DELAY_MEAN]),
+    createCatalogueObservable(meter, CATALOGUE[METRIC_NODEJS_EVENTLOOP_DELAY_P50]),
+    createCatalogueObservable(meter, CATALOGUE[METRIC_NODEJS_EVENTLOOP_DELAY_P90]),
+    createCatalogueObservable(meter, CATALOGUE[METRIC_NODEJS_EVENTLOOP_DELAY_P99]),
+  ] as const;
   const r = {
     meter,
-    cpuTime: o(METRIC_PROCESS_CPU_TIME) as ObservableCounter,
-    cpuUtilization: o(METRIC_PROCESS_CPU_UTILIZATION) as ObservableGauge,
-    memory: o(METRIC_PROCESS_MEMORY_USAGE) as ObservableUpDownCounter,
-    uptime: o(METRIC_PROCESS_UPTIME) as ObservableGauge,
+    cpuTime: createCatalogueObservable(meter, CATALOGUE[METRIC_PROCESS_CPU_TIME]),
+    cpuUtilization: createCatalogueObservable(meter, CATALOGUE[METRIC_PROCESS_CPU_UTILIZATION]),
+    memory: createCatalogueObservable(meter, CATALOGUE[METRIC_PROCESS_MEMORY_USAGE]),
+    uptime: createCatalogueObservable(meter, CATALOGUE[METRIC_PROCESS_UPTIME]),
     delay,
-    heapUsed: o(METRIC_V8JS_MEMORY_HEAP_USED) as ObservableUpDownCounter,
-    heapLimit: o(METRIC_V8JS_MEMORY_HEAP_LIMIT) as ObservableUpDownCounter,
-    gcDuration: createCatalogueInstrument(meter, CATALOGUE[METRIC_V8JS_GC_DURATION]) as Histogram,
+    heapUsed: createCatalogueObservable(meter, CATALOGUE[METRIC_V8JS_MEMORY_HEAP_USED]),
+    heapLimit: createCatalogueObservable(meter, CATALOGUE[METRIC_V8JS_MEMORY_HEAP_LIMIT]),
+    gcDuration: createCatalogueInstrument(meter, CATALOGUE[METRIC_V8JS_GC_DURATION]),
   };
   return { ...r, all: [r.cpuTime, r.cpuUtilization, r.memory, r.uptime, ...delay, r.heapUsed, r.heapLimit] };
 }

@@ -17,7 +17,6 @@ import {
   WEBSOCKET_MESSAGE_DIRECTION_VALUES,
   WEBSOCKET_MESSAGE_TYPE_VALUES,
 } from '@agentmeter/semconv';
-import type { Counter, Histogram, UpDownCounter } from '@opentelemetry/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import { SUPPORTED_WS_VERSIONS, type WsInstrumentationConfig } from './types';
 import {
@@ -162,11 +161,11 @@ export class WsInstrumentation extends InstrumentationBase<WsInstrumentationConf
   protected override _updateMetricInstruments(): void {
     const m = this.meter;
     this._instruments = {
-      serverActive: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_SERVER_ACTIVE_CONNECTIONS]) as UpDownCounter,
-      serverDuration: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_SERVER_CONNECTION_DURATION]) as Histogram,
-      serverMessages: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_SERVER_MESSAGES]) as Counter,
-      clientActive: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_CLIENT_ACTIVE_CONNECTIONS]) as UpDownCounter,
-      clientMessages: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_CLIENT_MESSAGES]) as Counter,
+      serverActive: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_SERVER_ACTIVE_CONNECTIONS]),
+      serverDuration: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_SERVER_CONNECTION_DURATION]),
+      serverMessages: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_SERVER_MESSAGES]),
+      clientActive: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_CLIENT_ACTIVE_CONNECTIONS]),
+      clientMessages: createCatalogueInstrument(m, CATALOGUE[METRIC_WEBSOCKET_CLIENT_MESSAGES]),
     };
   }
 

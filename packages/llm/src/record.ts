@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import type { Attributes, MeterProvider } from '@opentelemetry/api';
 import { CatalogueInstruments, getGenAiMetrics, isGenAiMetricsMode, publishGenAiUsage, report, validMeasure, type GenAiUsageEvent } from '@agentmeter/api';
 
 export { getGenAiMetrics, isGenAiMetricsMode, setGenAiMetrics } from '@agentmeter/api';
@@ -33,7 +33,6 @@ import {
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   type GenAiMetricsMode,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 import { classifyError } from './errors';
 
@@ -100,24 +99,7 @@ export interface LlmRecorderOptions {
 
 // ------------------------------------------------------------------ current | legacy | both
 
-type Key =
-  | 'duration'
-  | 'tokens'
-  | 'ttft'
-  | 'tpoc'
-  | 'inferenceDuration'
-  | 'inferenceTtft'
-  | 'inferenceTpoc'
-  | 'usageInput'
-  | 'usageOutput'
-  | 'usageCacheRead'
-  | 'usageCacheWrite'
-  | 'usageReasoning'
-  | 'opInput'
-  | 'opOutput'
-  | 'embeddingsDuration'
-  | 'embeddingsInput';
-const DEFS: Record<Key, MetricDefinition> = {
+const DEFS = {
   duration: CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_DURATION],
   tokens: CATALOGUE[METRIC_GEN_AI_CLIENT_TOKEN_USAGE],
   ttft: CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK],
@@ -189,13 +171,13 @@ function optionalMeasure(v: unknown, what: string): number | undefined {
  * create one with `meterProvider` to pin another.
  */
 export class LlmRecorder {
-  private readonly instruments: CatalogueInstruments<Key>;
+  private readonly instruments: CatalogueInstruments<typeof DEFS>;
   /** Attribute objects per (operation, provider, models, error): built once, reused (bounded). */
   private readonly attrCache = new Map<string, AttributeSet>();
   private readonly mode: GenAiMetricsMode | undefined;
 
   constructor(options: LlmRecorderOptions = {}) {
-    this.instruments = new CatalogueInstruments<Key>(LLM_SCOPE_NAME, LLM_SCOPE_VERSION, DEFS, options.meterProvider);
+    this.instruments = new CatalogueInstruments(LLM_SCOPE_NAME, LLM_SCOPE_VERSION, DEFS, options.meterProvider);
     if (options.genAiMetrics !== undefined) {
       if (isGenAiMetricsMode(options.genAiMetrics)) this.mode = options.genAiMetrics;
       else report('AGENTMETER_INVALID_CONFIG', 'LlmRecorder.genAiMetrics', `LlmRecorder genAiMetrics: expected current, legacy or both, got ${JSON.stringify(String(options.genAiMetrics).slice(0, 40))}; using the process-wide setting`);
@@ -277,43 +259,43 @@ export class LlmRecorder {
     if (mode !== GEN_AI_METRICS_VALUES.LEGACY) {
       // semantic-conventions-genai v0.1.0
       if (INFERENCE.has(operation)) {
-        if (duration !== undefined) this.instruments.get<Histogram>('inferenceDuration').record(duration, attrs);
-        if (ttft !== undefined) this.instruments.get<Histogram>('inferenceTtft').record(ttft, attrs);
+        if (duration !== undefined) this.instruments.get('inferenceDuration').record(duration, attrs);
+        if (ttft !== undefined) this.instruments.get('inferenceTtft').record(ttft, attrs);
         if (tpocs !== undefined) {
-          const h = this.instruments.get<Histogram>('inferenceTpoc');
+          const h = this.instruments.get('inferenceTpoc');
           for (const v of tpocs) h.record(v, attrs);
         }
         const { tokens, usage } = set;
         if (inputTokens !== undefined) {
-          this.instruments.get<Counter>('usageInput').add(inputTokens, usage);
-          this.instruments.get<Histogram>('opInput').record(inputTokens, tokens);
+          this.instruments.get('usageInput').add(inputTokens, usage);
+          this.instruments.get('opInput').record(inputTokens, tokens);
         }
         if (outputTokens !== undefined) {
-          this.instruments.get<Counter>('usageOutput').add(outputTokens, usage);
-          this.instruments.get<Histogram>('opOutput').record(outputTokens, tokens);
+          this.instruments.get('usageOutput').add(outputTokens, usage);
+          this.instruments.get('opOutput').record(outputTokens, tokens);
         }
-        if (cacheReadTokens !== undefined) this.instruments.get<Counter>('usageCacheRead').add(cacheReadTokens, usage);
-        if (cacheWriteTokens !== undefined) this.instruments.get<Counter>('usageCacheWrite').add(cacheWriteTokens, usage);
-        if (reasoningTokens !== undefined) this.instruments.get<Counter>('usageReasoning').add(reasoningTokens, usage);
+        if (cacheReadTokens !== undefined) this.instruments.get('usageCacheRead').add(cacheReadTokens, usage);
+        if (cacheWriteTokens !== undefined) this.instruments.get('usageCacheWrite').add(cacheWriteTokens, usage);
+        if (reasoningTokens !== undefined) this.instruments.get('usageReasoning').add(reasoningTokens, usage);
       } else if (operation === GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS) {
-        if (duration !== undefined) this.instruments.get<Histogram>('embeddingsDuration').record(duration, attrs);
-        if (inputTokens !== undefined) this.instruments.get<Histogram>('embeddingsInput').record(inputTokens, set.tokens);
+        if (duration !== undefined) this.instruments.get('embeddingsDuration').record(duration, attrs);
+        if (inputTokens !== undefined) this.instruments.get('embeddingsInput').record(inputTokens, set.tokens);
       } else if (duration !== undefined && mode !== GEN_AI_METRICS_VALUES.BOTH) {
         // speech and other operations keep gen_ai.client.operation.duration (recorded once under `both`, below)
-        this.instruments.get<Histogram>('duration').record(duration, attrs);
+        this.instruments.get('duration').record(duration, attrs);
       }
     }
     if (mode !== GEN_AI_METRICS_VALUES.CURRENT) {
       // the v1.41 names, exactly as before
-      if (duration !== undefined) this.instruments.get<Histogram>('duration').record(duration, attrs);
+      if (duration !== undefined) this.instruments.get('duration').record(duration, attrs);
       if (inputTokens !== undefined || outputTokens !== undefined) {
-        const tokens = this.instruments.get<Histogram>('tokens');
+        const tokens = this.instruments.get('tokens');
         if (inputTokens !== undefined) tokens.record(inputTokens, set.input);
         if (outputTokens !== undefined) tokens.record(outputTokens, set.output);
       }
-      if (ttft !== undefined) this.instruments.get<Histogram>('ttft').record(ttft, attrs);
+      if (ttft !== undefined) this.instruments.get('ttft').record(ttft, attrs);
       if (tpocs !== undefined) {
-        const h = this.instruments.get<Histogram>('tpoc');
+        const h = this.instruments.get('tpoc');
         for (const v of tpocs) h.record(v, attrs);
       }
     }

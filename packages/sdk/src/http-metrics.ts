@@ -55,9 +55,9 @@ export class HttpDiagnosticsMetrics {
 
   enable(): void {
     const meter = this.provider.getMeter('@agentmeter/sdk/http');
-    this.serverDuration = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_REQUEST_DURATION]) as Histogram;
-    this.active = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_ACTIVE_REQUESTS]) as UpDownCounter;
-    this.clientDuration = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_CLIENT_REQUEST_DURATION]) as Histogram;
+    this.serverDuration = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_REQUEST_DURATION]);
+    this.active = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_ACTIVE_REQUESTS]);
+    this.clientDuration = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_CLIENT_REQUEST_DURATION]);
     if (this.opts.server) this.sub('http.server.request.start', this.onServerStart);
     if (this.opts.client) {
       this.sub('http.client.request.start', this.onClientStart);

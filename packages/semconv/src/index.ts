@@ -3,7 +3,9 @@
  * constants. One source of truth: docs/metrics.md is checked against `CATALOGUE` by a
  * test. Names marked `stability: 'otel'` are copied from the OpenTelemetry semantic
  * conventions (GenAI, HTTP, DB, runtime); `'agentmeter'` marks agentmeter conventions
- * for which no OpenTelemetry convention exists yet.
+ * for which no OpenTelemetry convention exists yet. Each catalogue row's Prometheus name is
+ * derived by `prometheusNameOf`, i.e. with `prometheusName`, the function @agentmeter/core's
+ * serializer names its families with.
  */
 
 // ---------------------------------------------------------------- attributes
@@ -265,30 +267,11 @@ export const METRIC_V8JS_MEMORY_HEAP_USED = 'v8js.memory.heap.used';
 export const METRIC_V8JS_MEMORY_HEAP_LIMIT = 'v8js.memory.heap.limit';
 
 // ---------------------------------------------------------------- the catalogue
+import { def, type MetricDefinition } from './definition';
 import { MCP_METRIC_DEFINITIONS } from './mcp';
 export * from './mcp';
-export type InstrumentKind = 'counter' | 'updowncounter' | 'histogram' | 'gauge';
-export type Stability = 'otel' | 'agentmeter';
-
-export interface MetricDefinition {
-  /** OpenTelemetry instrument name. */
-  readonly name: string;
-  readonly kind: InstrumentKind;
-  /** UCUM unit as OpenTelemetry writes it (`s`, `By`, `1`, `{token}`). */
-  readonly unit: string;
-  readonly description: string;
-  /** Name as Prometheus sees it (without `_bucket`/`_sum`/`_count`). */
-  readonly prometheus: string;
-  readonly attributes: readonly string[];
-  readonly buckets?: readonly number[];
-  readonly stability: Stability;
-  /**
-   * GenAI client metrics only: the AGENTMETER_GENAI_METRICS set the metric belongs to.
-   * `current` metrics are emitted under `current` and `both`, `legacy` ones under `legacy`
-   * and `both`; `all` (gen_ai.client.operation.duration) in every mode. Unset: always emitted.
-   */
-  readonly genAiMetrics?: 'current' | 'legacy' | 'all';
-}
+export { prometheusName, unitSuffix, sanitizeMetricName, sanitizeLabelName, type PromKind } from './prometheus';
+export { prometheusKind, prometheusNameOf, type InstrumentKind, type MetricDefinition, type Stability } from './definition';
 
 const GEN_AI_ATTRS = [
   ATTR_GEN_AI_OPERATION_NAME,
@@ -301,83 +284,88 @@ const GEN_AI_ATTRS = [
 const GEN_AI_TOKEN_ATTRS = [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_RESPONSE_MODEL] as const;
 const GEN_AI_USAGE_ATTRS = [...GEN_AI_TOKEN_ATTRS, ATTR_GEN_AI_TOKEN_MODALITY] as const;
 
-const genAi = (set: 'current' | 'legacy' | 'all', d: MetricDefinition): MetricDefinition => Object.freeze({ ...d, genAiMetrics: set });
+const genAi = <D extends MetricDefinition>(set: 'current' | 'legacy' | 'all', d: D): D => Object.freeze({ ...d, genAiMetrics: set });
 
-function def(
-  name: string,
-  kind: InstrumentKind,
-  unit: string,
-  prometheus: string,
-  attributes: readonly string[],
-  stability: Stability,
-  description: string,
-  buckets?: readonly number[],
-): MetricDefinition {
-  return Object.freeze({ name, kind, unit, prometheus, attributes: Object.freeze([...attributes]), stability, description, buckets });
+/** A catalogue keyed by OpenTelemetry name, each key typed with its own entry (literal name and kind). */
+export type Catalogue<D extends MetricDefinition> = { readonly [M in D as M['name']]: M };
+
+function catalogue<D extends MetricDefinition>(defs: readonly D[]): Catalogue<D> {
+  // Object.fromEntries cannot express the key-to-entry pairing; the mapped type does.
+  return Object.freeze(Object.fromEntries(defs.map((d) => [d.name, d]))) as Catalogue<D>;
 }
 
-/** Every metric agentmeter emits, keyed by OpenTelemetry name. */
-export const CATALOGUE: Readonly<Record<string, MetricDefinition>> = Object.freeze(
-  Object.fromEntries(
-    [
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_DURATION, 'histogram', 's', 'gen_ai_client_inference_duration_seconds', GEN_AI_ATTRS, 'otel', 'Duration of a GenAI inference call (chat, text_completion, generate_content).', BUCKETS_GEN_AI_DURATION)),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK, 'histogram', 's', 'gen_ai_client_inference_time_to_first_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming inference response.', BUCKETS_GEN_AI_DURATION)),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', 'gen_ai_client_inference_time_per_output_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming inference response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK)),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_input_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens used by inference calls, including cached tokens.')),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_output_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Output tokens produced by inference calls, including reasoning tokens.')),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_cache_read_input_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens served from the provider prompt cache.')),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_cache_write_input_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens written to the provider prompt cache.')),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS, 'counter', '{token}', 'gen_ai_client_inference_usage_reasoning_output_tokens_total', GEN_AI_USAGE_ATTRS, 'otel', 'Output tokens spent on reasoning.')),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS, 'histogram', '{token}', 'gen_ai_client_inference_operation_input_tokens', GEN_AI_TOKEN_ATTRS, 'otel', 'Input tokens of one inference call, including cached tokens.', BUCKETS_GEN_AI_TOKENS)),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS, 'histogram', '{token}', 'gen_ai_client_inference_operation_output_tokens', GEN_AI_TOKEN_ATTRS, 'otel', 'Output tokens of one inference call, including reasoning tokens.', BUCKETS_GEN_AI_TOKENS)),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION, 'histogram', 's', 'gen_ai_client_embeddings_duration_seconds', GEN_AI_ATTRS, 'otel', 'Duration of an embeddings call.', BUCKETS_GEN_AI_DURATION)),
-      genAi('current', def(METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS, 'histogram', '{token}', 'gen_ai_client_embeddings_operation_input_tokens', GEN_AI_TOKEN_ATTRS, 'otel', 'Input tokens of one embeddings call.', BUCKETS_GEN_AI_TOKENS)),
-      genAi('all', def(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 'histogram', 's', 'gen_ai_client_operation_duration_seconds', GEN_AI_ATTRS, 'otel', 'GenAI operation duration.', BUCKETS_GEN_AI_DURATION)),
-      genAi('legacy', def(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, 'histogram', '{token}', 'gen_ai_client_token_usage', [...GEN_AI_ATTRS, ATTR_GEN_AI_TOKEN_TYPE], 'otel', 'Number of input and output tokens used.', BUCKETS_GEN_AI_TOKENS)),
-      genAi('legacy', def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_to_first_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming response.', BUCKETS_GEN_AI_DURATION)),
-      genAi('legacy', def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', 'gen_ai_client_operation_time_per_output_chunk_seconds', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK)),
-      def(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, 'histogram', 's', 'gen_ai_execute_tool_duration_seconds', [ATTR_GEN_AI_TOOL_NAME, ATTR_GEN_AI_TOOL_TYPE, ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of a tool execution.', BUCKETS_GEN_AI_DURATION),
-      def(METRIC_GEN_AI_INVOKE_AGENT_DURATION, 'histogram', 's', 'gen_ai_invoke_agent_duration_seconds', [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'agentmeter', 'Duration of one agent run.', BUCKETS_AGENT_DURATION),
-      def(METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, 'histogram', '{inference_call}', 'gen_ai_invoke_agent_inference_calls', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Inference calls (reasoning steps) in one agent run.', BUCKETS_AGENT_CALLS),
-      def(METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS, 'histogram', '{tool_call}', 'gen_ai_invoke_agent_tool_calls', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Tool calls in one agent run.', BUCKETS_AGENT_CALLS),
-      def(METRIC_GEN_AI_CLIENT_COST, 'histogram', '{USD}', 'gen_ai_client_cost', [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Cost of one priced GenAI call in US dollars.', BUCKETS_COST_USD),
-      def(METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS, 'counter', '{call}', 'gen_ai_client_cost_unpriced_calls_total', [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'GenAI calls whose model has no price: no cost point was recorded for them.'),
-      def(METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION, 'counter', 's', 'gen_ai_client_speech_to_text_audio_duration_seconds_total', [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Seconds of audio transcribed.'),
-      def(METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS, 'counter', '{character}', 'gen_ai_client_text_to_speech_characters_total', [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Characters synthesised to speech.'),
-      def(METRIC_GEN_AI_PROVIDER_HEALTH, 'gauge', '{status}', 'gen_ai_provider_health', [ATTR_GEN_AI_PROVIDER_NAME], 'agentmeter', 'Provider health: 1 healthy, 0 unhealthy.'),
-      def(METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE, 'gauge', '{state}', 'gen_ai_provider_circuit_breaker_state', [ATTR_GEN_AI_PROVIDER_NAME], 'agentmeter', 'Circuit breaker state: 0 closed, 1 open, 2 half-open.'),
-      def(METRIC_CACHE_OPERATIONS, 'counter', '{operation}', 'cache_operations_total', [ATTR_CACHE_NAME, ATTR_CACHE_OPERATION, ATTR_CACHE_RESULT], 'agentmeter', 'Cache operations by result.'),
-      def(METRIC_CACHE_HIT_RATIO, 'gauge', '1', 'cache_hit_ratio', [ATTR_CACHE_NAME], 'agentmeter', 'Hits divided by gets over the process lifetime.'),
-      def(METRIC_CACHE_SIZE, 'gauge', 'By', 'cache_size_bytes', [ATTR_CACHE_NAME], 'agentmeter', 'Cache size in bytes.'),
-      def(METRIC_WEBSOCKET_SERVER_ACTIVE_CONNECTIONS, 'updowncounter', '{connection}', 'websocket_server_active_connections', [ATTR_SERVER_PORT], 'agentmeter', 'Open server-side WebSocket connections.'),
-      def(METRIC_WEBSOCKET_SERVER_CONNECTION_DURATION, 'histogram', 's', 'websocket_server_connection_duration_seconds', [ATTR_SERVER_PORT, ATTR_ERROR_TYPE], 'agentmeter', 'Lifetime of a server-side WebSocket connection.', BUCKETS_WEBSOCKET_CONNECTION_DURATION),
-      def(METRIC_WEBSOCKET_SERVER_MESSAGES, 'counter', '{message}', 'websocket_server_messages_total', [ATTR_SERVER_PORT, ATTR_WEBSOCKET_MESSAGE_DIRECTION, ATTR_WEBSOCKET_MESSAGE_TYPE], 'agentmeter', 'WebSocket messages on server-side sockets.'),
-      def(METRIC_WEBSOCKET_CLIENT_ACTIVE_CONNECTIONS, 'updowncounter', '{connection}', 'websocket_client_active_connections', [ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT], 'agentmeter', 'Open client-side WebSocket connections.'),
-      def(METRIC_WEBSOCKET_CLIENT_MESSAGES, 'counter', '{message}', 'websocket_client_messages_total', [ATTR_WEBSOCKET_MESSAGE_DIRECTION, ATTR_WEBSOCKET_MESSAGE_TYPE], 'agentmeter', 'WebSocket messages on client-side sockets.'),
-      def(METRIC_HTTP_SERVER_REQUEST_DURATION, 'histogram', 's', 'http_server_request_duration_seconds', [ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_SCHEME, ATTR_NETWORK_PROTOCOL_VERSION, ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE], 'otel', 'Duration of HTTP server requests.', BUCKETS_HTTP_DURATION),
-      def(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, 'updowncounter', '{request}', 'http_server_active_requests', [ATTR_HTTP_REQUEST_METHOD, ATTR_URL_SCHEME], 'otel', 'Number of active HTTP server requests.'),
-      def(METRIC_HTTP_CLIENT_REQUEST_DURATION, 'histogram', 's', 'http_client_request_duration_seconds', [ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_ERROR_TYPE], 'otel', 'Duration of HTTP client requests.', BUCKETS_HTTP_DURATION),
-      def(METRIC_DB_CLIENT_OPERATION_DURATION, 'histogram', 's', 'db_client_operation_duration_seconds', [ATTR_DB_SYSTEM_NAME, ATTR_DB_OPERATION_NAME, ATTR_DB_COLLECTION_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of database client operations.', BUCKETS_DB_DURATION),
-      def(METRIC_DB_CLIENT_CONNECTION_COUNT, 'updowncounter', '{connection}', 'db_client_connection_count', [ATTR_DB_CLIENT_CONNECTION_STATE, ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Connections in each state.'),
-      def(METRIC_DB_CLIENT_CONNECTION_MAX, 'updowncounter', '{connection}', 'db_client_connection_max', [ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Maximum open connections allowed.'),
-      def(METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS, 'updowncounter', '{request}', 'db_client_connection_pending_requests', [ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Requests waiting for a connection.'),
-      def(METRIC_PROCESS_CPU_TIME, 'counter', 's', 'process_cpu_time_seconds_total', [ATTR_CPU_MODE], 'otel', 'CPU seconds used by the process.'),
-      def(METRIC_PROCESS_CPU_UTILIZATION, 'gauge', '1', 'process_cpu_utilization_ratio', [ATTR_CPU_MODE], 'otel', 'CPU used since the last collection, divided by elapsed time and cores.'),
-      def(METRIC_PROCESS_MEMORY_USAGE, 'updowncounter', 'By', 'process_memory_usage_bytes', [], 'otel', 'Resident set size of the process.'),
-      def(METRIC_PROCESS_UPTIME, 'gauge', 's', 'process_uptime_seconds', [], 'otel', 'Seconds since the process started.'),
-      def(METRIC_NODEJS_EVENTLOOP_DELAY_MIN, 'gauge', 's', 'nodejs_eventloop_delay_min_seconds', [], 'otel', 'Event loop delay, minimum since last collection.'),
-      def(METRIC_NODEJS_EVENTLOOP_DELAY_MAX, 'gauge', 's', 'nodejs_eventloop_delay_max_seconds', [], 'otel', 'Event loop delay, maximum since last collection.'),
-      def(METRIC_NODEJS_EVENTLOOP_DELAY_MEAN, 'gauge', 's', 'nodejs_eventloop_delay_mean_seconds', [], 'otel', 'Event loop delay, mean since last collection.'),
-      def(METRIC_NODEJS_EVENTLOOP_DELAY_P50, 'gauge', 's', 'nodejs_eventloop_delay_p50_seconds', [], 'otel', 'Event loop delay, median since last collection.'),
-      def(METRIC_NODEJS_EVENTLOOP_DELAY_P90, 'gauge', 's', 'nodejs_eventloop_delay_p90_seconds', [], 'otel', 'Event loop delay, 90th percentile since last collection.'),
-      def(METRIC_NODEJS_EVENTLOOP_DELAY_P99, 'gauge', 's', 'nodejs_eventloop_delay_p99_seconds', [], 'otel', 'Event loop delay, 99th percentile since last collection.'),
-      def(METRIC_V8JS_GC_DURATION, 'histogram', 's', 'v8js_gc_duration_seconds', [ATTR_V8JS_GC_TYPE], 'otel', 'Garbage collection pause durations.', BUCKETS_GC_DURATION),
-      def(METRIC_V8JS_MEMORY_HEAP_USED, 'updowncounter', 'By', 'v8js_memory_heap_used_bytes', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap used, by heap space.'),
-      def(METRIC_V8JS_MEMORY_HEAP_LIMIT, 'updowncounter', 'By', 'v8js_memory_heap_limit_bytes', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap size, by heap space.'),
-      ...MCP_METRIC_DEFINITIONS,
-    ].map((d) => [d.name, d]),
-  ),
-);
+/**
+ * Every metric agentmeter emits, keyed by OpenTelemetry name. `CATALOGUE[METRIC_X]` has
+ * the literal kind of that metric; look up a name only known at run time with
+ * `isCatalogueName(name)` first.
+ */
+export const CATALOGUE = catalogue([
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_DURATION, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'Duration of a GenAI inference call (chat, text_completion, generate_content).', BUCKETS_GEN_AI_DURATION)),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming inference response.', BUCKETS_GEN_AI_DURATION)),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming inference response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK)),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS, 'counter', '{token}', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens used by inference calls, including cached tokens.')),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS, 'counter', '{token}', GEN_AI_USAGE_ATTRS, 'otel', 'Output tokens produced by inference calls, including reasoning tokens.')),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS, 'counter', '{token}', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens served from the provider prompt cache.')),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS, 'counter', '{token}', GEN_AI_USAGE_ATTRS, 'otel', 'Input tokens written to the provider prompt cache.')),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS, 'counter', '{token}', GEN_AI_USAGE_ATTRS, 'otel', 'Output tokens spent on reasoning.')),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS, 'histogram', '{token}', GEN_AI_TOKEN_ATTRS, 'otel', 'Input tokens of one inference call, including cached tokens.', BUCKETS_GEN_AI_TOKENS)),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS, 'histogram', '{token}', GEN_AI_TOKEN_ATTRS, 'otel', 'Output tokens of one inference call, including reasoning tokens.', BUCKETS_GEN_AI_TOKENS)),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'Duration of an embeddings call.', BUCKETS_GEN_AI_DURATION)),
+  genAi('current', def(METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS, 'histogram', '{token}', GEN_AI_TOKEN_ATTRS, 'otel', 'Input tokens of one embeddings call.', BUCKETS_GEN_AI_TOKENS)),
+  genAi('all', def(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'GenAI operation duration.', BUCKETS_GEN_AI_DURATION)),
+  genAi('legacy', def(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, 'histogram', '{token}', [...GEN_AI_ATTRS, ATTR_GEN_AI_TOKEN_TYPE], 'otel', 'Number of input and output tokens used.', BUCKETS_GEN_AI_TOKENS)),
+  genAi('legacy', def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'Time to receive the first chunk of a streaming response.', BUCKETS_GEN_AI_DURATION)),
+  genAi('legacy', def(METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, 'histogram', 's', GEN_AI_ATTRS, 'otel', 'Time between consecutive chunks of a streaming response, after the first.', BUCKETS_GEN_AI_TIME_PER_CHUNK)),
+  def(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, 'histogram', 's', [ATTR_GEN_AI_TOOL_NAME, ATTR_GEN_AI_TOOL_TYPE, ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of a tool execution.', BUCKETS_GEN_AI_DURATION),
+  def(METRIC_GEN_AI_INVOKE_AGENT_DURATION, 'histogram', 's', [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE], 'agentmeter', 'Duration of one agent run.', BUCKETS_AGENT_DURATION),
+  def(METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, 'histogram', '{inference_call}', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Inference calls (reasoning steps) in one agent run.', BUCKETS_AGENT_CALLS),
+  def(METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS, 'histogram', '{tool_call}', [ATTR_GEN_AI_AGENT_NAME], 'agentmeter', 'Tool calls in one agent run.', BUCKETS_AGENT_CALLS),
+  def(METRIC_GEN_AI_CLIENT_COST, 'histogram', '{USD}', [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Cost of one priced GenAI call in US dollars.', BUCKETS_COST_USD),
+  def(METRIC_GEN_AI_CLIENT_COST_UNPRICED_CALLS, 'counter', '{call}', [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'GenAI calls whose model has no price: no cost point was recorded for them.'),
+  def(METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION, 'counter', 's', [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Seconds of audio transcribed.'),
+  def(METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS, 'counter', '{character}', [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL], 'agentmeter', 'Characters synthesised to speech.'),
+  def(METRIC_GEN_AI_PROVIDER_HEALTH, 'gauge', '{status}', [ATTR_GEN_AI_PROVIDER_NAME], 'agentmeter', 'Provider health: 1 healthy, 0 unhealthy.'),
+  def(METRIC_GEN_AI_PROVIDER_CIRCUIT_BREAKER_STATE, 'gauge', '{state}', [ATTR_GEN_AI_PROVIDER_NAME], 'agentmeter', 'Circuit breaker state: 0 closed, 1 open, 2 half-open.'),
+  def(METRIC_CACHE_OPERATIONS, 'counter', '{operation}', [ATTR_CACHE_NAME, ATTR_CACHE_OPERATION, ATTR_CACHE_RESULT], 'agentmeter', 'Cache operations by result.'),
+  def(METRIC_CACHE_HIT_RATIO, 'gauge', '1', [ATTR_CACHE_NAME], 'agentmeter', 'Hits divided by gets over the process lifetime.'),
+  def(METRIC_CACHE_SIZE, 'gauge', 'By', [ATTR_CACHE_NAME], 'agentmeter', 'Cache size in bytes.'),
+  def(METRIC_WEBSOCKET_SERVER_ACTIVE_CONNECTIONS, 'updowncounter', '{connection}', [ATTR_SERVER_PORT], 'agentmeter', 'Open server-side WebSocket connections.'),
+  def(METRIC_WEBSOCKET_SERVER_CONNECTION_DURATION, 'histogram', 's', [ATTR_SERVER_PORT, ATTR_ERROR_TYPE], 'agentmeter', 'Lifetime of a server-side WebSocket connection.', BUCKETS_WEBSOCKET_CONNECTION_DURATION),
+  def(METRIC_WEBSOCKET_SERVER_MESSAGES, 'counter', '{message}', [ATTR_SERVER_PORT, ATTR_WEBSOCKET_MESSAGE_DIRECTION, ATTR_WEBSOCKET_MESSAGE_TYPE], 'agentmeter', 'WebSocket messages on server-side sockets.'),
+  def(METRIC_WEBSOCKET_CLIENT_ACTIVE_CONNECTIONS, 'updowncounter', '{connection}', [ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT], 'agentmeter', 'Open client-side WebSocket connections.'),
+  def(METRIC_WEBSOCKET_CLIENT_MESSAGES, 'counter', '{message}', [ATTR_WEBSOCKET_MESSAGE_DIRECTION, ATTR_WEBSOCKET_MESSAGE_TYPE], 'agentmeter', 'WebSocket messages on client-side sockets.'),
+  def(METRIC_HTTP_SERVER_REQUEST_DURATION, 'histogram', 's', [ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_URL_SCHEME, ATTR_NETWORK_PROTOCOL_VERSION, ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE], 'otel', 'Duration of HTTP server requests.', BUCKETS_HTTP_DURATION),
+  def(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, 'updowncounter', '{request}', [ATTR_HTTP_REQUEST_METHOD, ATTR_URL_SCHEME], 'otel', 'Number of active HTTP server requests.'),
+  def(METRIC_HTTP_CLIENT_REQUEST_DURATION, 'histogram', 's', [ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_ERROR_TYPE], 'otel', 'Duration of HTTP client requests.', BUCKETS_HTTP_DURATION),
+  def(METRIC_DB_CLIENT_OPERATION_DURATION, 'histogram', 's', [ATTR_DB_SYSTEM_NAME, ATTR_DB_OPERATION_NAME, ATTR_DB_COLLECTION_NAME, ATTR_ERROR_TYPE], 'otel', 'Duration of database client operations.', BUCKETS_DB_DURATION),
+  def(METRIC_DB_CLIENT_CONNECTION_COUNT, 'updowncounter', '{connection}', [ATTR_DB_CLIENT_CONNECTION_STATE, ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Connections in each state.'),
+  def(METRIC_DB_CLIENT_CONNECTION_MAX, 'updowncounter', '{connection}', [ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Maximum open connections allowed.'),
+  def(METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS, 'updowncounter', '{request}', [ATTR_DB_CLIENT_CONNECTION_POOL_NAME], 'otel', 'Requests waiting for a connection.'),
+  def(METRIC_PROCESS_CPU_TIME, 'counter', 's', [ATTR_CPU_MODE], 'otel', 'CPU seconds used by the process.'),
+  def(METRIC_PROCESS_CPU_UTILIZATION, 'gauge', '1', [ATTR_CPU_MODE], 'otel', 'CPU used since the last collection, divided by elapsed time and cores.'),
+  def(METRIC_PROCESS_MEMORY_USAGE, 'updowncounter', 'By', [], 'otel', 'Resident set size of the process.'),
+  def(METRIC_PROCESS_UPTIME, 'gauge', 's', [], 'otel', 'Seconds since the process started.'),
+  def(METRIC_NODEJS_EVENTLOOP_DELAY_MIN, 'gauge', 's', [], 'otel', 'Event loop delay, minimum since last collection.'),
+  def(METRIC_NODEJS_EVENTLOOP_DELAY_MAX, 'gauge', 's', [], 'otel', 'Event loop delay, maximum since last collection.'),
+  def(METRIC_NODEJS_EVENTLOOP_DELAY_MEAN, 'gauge', 's', [], 'otel', 'Event loop delay, mean since last collection.'),
+  def(METRIC_NODEJS_EVENTLOOP_DELAY_P50, 'gauge', 's', [], 'otel', 'Event loop delay, median since last collection.'),
+  def(METRIC_NODEJS_EVENTLOOP_DELAY_P90, 'gauge', 's', [], 'otel', 'Event loop delay, 90th percentile since last collection.'),
+  def(METRIC_NODEJS_EVENTLOOP_DELAY_P99, 'gauge', 's', [], 'otel', 'Event loop delay, 99th percentile since last collection.'),
+  def(METRIC_V8JS_GC_DURATION, 'histogram', 's', [ATTR_V8JS_GC_TYPE], 'otel', 'Garbage collection pause durations.', BUCKETS_GC_DURATION),
+  def(METRIC_V8JS_MEMORY_HEAP_USED, 'updowncounter', 'By', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap used, by heap space.'),
+  def(METRIC_V8JS_MEMORY_HEAP_LIMIT, 'updowncounter', 'By', [ATTR_V8JS_HEAP_SPACE_NAME], 'otel', 'V8 heap size, by heap space.'),
+  ...MCP_METRIC_DEFINITIONS,
+]);
+
+/** A metric name of the catalogue. */
+export type CatalogueName = keyof typeof CATALOGUE;
+/** The catalogue entry of one metric name. */
+export type CatalogueEntry<N extends CatalogueName = CatalogueName> = (typeof CATALOGUE)[N];
+
+/** True when `name` is a catalogue metric name (own key: `constructor` and the like are not). */
+export function isCatalogueName(name: string): name is CatalogueName {
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, name);
+}
 
 /** Bucket boundaries for every catalogue histogram, keyed by OpenTelemetry name. */
 export const CATALOGUE_BUCKETS: Readonly<Record<string, readonly number[]>> = Object.freeze(

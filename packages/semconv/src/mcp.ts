@@ -2,7 +2,7 @@
  * Model Context Protocol names (OpenTelemetry MCP semantic conventions): the four
  * `mcp.*` duration histograms, their attributes and bucket advice.
  */
-import type { MetricDefinition } from './index';
+import { def } from './definition';
 
 export const ATTR_MCP_METHOD_NAME = 'mcp.method.name';
 export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version';
@@ -30,14 +30,12 @@ const GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 const OPERATION_ATTRS = [ATTR_MCP_METHOD_NAME, GEN_AI_TOOL_NAME, ATTR_GEN_AI_PROMPT_NAME, ERROR_TYPE, ATTR_NETWORK_TRANSPORT, ATTR_MCP_PROTOCOL_VERSION];
 const SESSION_ATTRS = [ATTR_MCP_PROTOCOL_VERSION, ATTR_NETWORK_TRANSPORT, ERROR_TYPE];
 
-function mcpDef(name: string, prometheus: string, attributes: readonly string[], description: string): MetricDefinition {
-  return Object.freeze({ name, kind: 'histogram', unit: 's', prometheus, attributes: Object.freeze([...attributes]), stability: 'otel', description, buckets: BUCKETS_MCP_DURATION });
-}
+const mcpDef = <N extends string>(name: N, attributes: readonly string[], description: string) => def(name, 'histogram', 's', attributes, 'otel', description, BUCKETS_MCP_DURATION);
 
 /** The MCP entries of `CATALOGUE`. */
-export const MCP_METRIC_DEFINITIONS: readonly MetricDefinition[] = Object.freeze([
-  mcpDef(METRIC_MCP_CLIENT_OPERATION_DURATION, 'mcp_client_operation_duration_seconds', OPERATION_ATTRS, 'Duration of an MCP request as observed by the client (sent until the response arrived).'),
-  mcpDef(METRIC_MCP_SERVER_OPERATION_DURATION, 'mcp_server_operation_duration_seconds', OPERATION_ATTRS, 'Duration of an MCP request as observed by the server (received until the response was sent).'),
-  mcpDef(METRIC_MCP_CLIENT_SESSION_DURATION, 'mcp_client_session_duration_seconds', SESSION_ATTRS, 'Duration of an MCP session as observed by the client.'),
-  mcpDef(METRIC_MCP_SERVER_SESSION_DURATION, 'mcp_server_session_duration_seconds', SESSION_ATTRS, 'Duration of an MCP session as observed by the server.'),
+export const MCP_METRIC_DEFINITIONS = Object.freeze([
+  mcpDef(METRIC_MCP_CLIENT_OPERATION_DURATION, OPERATION_ATTRS, 'Duration of an MCP request as observed by the client (sent until the response arrived).'),
+  mcpDef(METRIC_MCP_SERVER_OPERATION_DURATION, OPERATION_ATTRS, 'Duration of an MCP request as observed by the server (received until the response was sent).'),
+  mcpDef(METRIC_MCP_CLIENT_SESSION_DURATION, SESSION_ATTRS, 'Duration of an MCP session as observed by the client.'),
+  mcpDef(METRIC_MCP_SERVER_SESSION_DURATION, SESSION_ATTRS, 'Duration of an MCP session as observed by the server.'),
 ]);

@@ -3,7 +3,7 @@
  * (`text_to_speech`, `speech_to_text`) on `gen_ai.client.operation.duration`, plus
  * `gen_ai.client.text_to_speech.characters` and `gen_ai.client.speech_to_text.audio.duration`.
  */
-import type { Counter, MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
 import { CatalogueInstruments, report, validMeasure } from '@agentmeter/api';
 import { LlmRecorder, getDefaultLlmRecorder, nowSeconds } from '@agentmeter/llm';
 import {
@@ -13,7 +13,6 @@ import {
   GEN_AI_OPERATION_NAME_VALUES,
   METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION,
   METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 
 /** Instrumentation scope of the speech recorders. */
@@ -60,8 +59,7 @@ export interface SpeechRecorderOptions {
   readonly llmRecorder?: LlmRecorder;
 }
 
-type Key = 'characters' | 'audio';
-const DEFS: Record<Key, MetricDefinition> = {
+const DEFS = {
   characters: CATALOGUE[METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS],
   audio: CATALOGUE[METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION],
 };
@@ -72,11 +70,11 @@ const DEFS: Record<Key, MetricDefinition> = {
  * (successful calls only).
  */
 export class SpeechRecorder {
-  private readonly instruments: CatalogueInstruments<Key>;
+  private readonly instruments: CatalogueInstruments<typeof DEFS>;
   private readonly llm: LlmRecorder;
 
   constructor(options: SpeechRecorderOptions = {}) {
-    this.instruments = new CatalogueInstruments<Key>(SPEECH_SCOPE_NAME, '0.1.0', DEFS, options.meterProvider);
+    this.instruments = new CatalogueInstruments(SPEECH_SCOPE_NAME, '0.1.0', DEFS, options.meterProvider);
     this.llm = options.llmRecorder ?? (options.meterProvider ? new LlmRecorder({ meterProvider: options.meterProvider }) : getDefaultLlmRecorder());
   }
 
@@ -113,8 +111,8 @@ export class SpeechRecorder {
       const model = call.requestModel ?? call.model;
       const attrs: Record<string, string> = { [ATTR_GEN_AI_PROVIDER_NAME]: provider };
       if (typeof model === 'string' && model) attrs[ATTR_GEN_AI_REQUEST_MODEL] = model.slice(0, 256);
-      if (characters !== undefined) this.instruments.get<Counter>('characters').add(characters, attrs);
-      if (audioSeconds !== undefined) this.instruments.get<Counter>('audio').add(audioSeconds, attrs);
+      if (characters !== undefined) this.instruments.get('characters').add(characters, attrs);
+      if (audioSeconds !== undefined) this.instruments.get('audio').add(audioSeconds, attrs);
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', 'speech.record', `recording a speech call failed: ${String(e)}`);
     }

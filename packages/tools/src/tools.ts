@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import type { Histogram, MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
 import { CatalogueInstruments, compact, onGenAiUsage, report, validMeasure } from '@agentmeter/api';
 import {
   ATTR_ERROR_TYPE,
@@ -13,19 +13,17 @@ import {
   METRIC_GEN_AI_INVOKE_AGENT_DURATION,
   METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS,
   METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS,
-  type MetricDefinition,
 } from '@agentmeter/semconv';
 import { errorTypeOf, isThenable } from './errors';
 
 const SCOPE = '@agentmeter/tools';
 const VERSION = '0.1.0';
 
-type Key = 'tool' | 'agent' | 'inference' | 'toolCalls';
-const DEFS: Record<Key, MetricDefinition> = {
-  tool: CATALOGUE[METRIC_GEN_AI_EXECUTE_TOOL_DURATION] as MetricDefinition,
-  agent: CATALOGUE[METRIC_GEN_AI_INVOKE_AGENT_DURATION] as MetricDefinition,
-  inference: CATALOGUE[METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS] as MetricDefinition,
-  toolCalls: CATALOGUE[METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS] as MetricDefinition,
+const DEFS = {
+  tool: CATALOGUE[METRIC_GEN_AI_EXECUTE_TOOL_DURATION],
+  agent: CATALOGUE[METRIC_GEN_AI_INVOKE_AGENT_DURATION],
+  inference: CATALOGUE[METRIC_GEN_AI_INVOKE_AGENT_INFERENCE_CALLS],
+  toolCalls: CATALOGUE[METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS],
 };
 
 /** Operations counted as one inference call (reasoning step) of the enclosing agent run. */
@@ -149,10 +147,10 @@ export interface ToolMetricsOptions {
  * pinned). The module-level functions use a default instance on the global provider.
  */
 export class ToolMetrics {
-  private readonly inst: CatalogueInstruments<Key>;
+  private readonly inst: CatalogueInstruments<typeof DEFS>;
 
   constructor(options: ToolMetricsOptions = {}) {
-    this.inst = new CatalogueInstruments<Key>(SCOPE, VERSION, DEFS, options.meterProvider);
+    this.inst = new CatalogueInstruments(SCOPE, VERSION, DEFS, options.meterProvider);
   }
 
   /**
@@ -165,7 +163,7 @@ export class ToolMetrics {
       if (!validMeasure(call.durationSeconds, 'tool duration')) return;
       const run = runs.getStore();
       if (run && !run.ended) run.toolCalls++;
-      this.inst.get<Histogram>('tool').record(
+      this.inst.get('tool').record(
         call.durationSeconds,
         compact({
           [ATTR_GEN_AI_TOOL_NAME]: call.toolName,
@@ -207,10 +205,10 @@ export class ToolMetrics {
       if (!r || !validName(r.agentName, 'gen_ai.agent.name')) return;
       const attrs = { [ATTR_GEN_AI_AGENT_NAME]: r.agentName };
       if (validMeasure(r.durationSeconds, 'agent run duration')) {
-        this.inst.get<Histogram>('agent').record(r.durationSeconds, compact({ ...attrs, [ATTR_ERROR_TYPE]: optString(r.errorType) }));
+        this.inst.get('agent').record(r.durationSeconds, compact({ ...attrs, [ATTR_ERROR_TYPE]: optString(r.errorType) }));
       }
-      if (validMeasure(r.inferenceCalls, 'agent run inference calls')) this.inst.get<Histogram>('inference').record(r.inferenceCalls, attrs);
-      if (validMeasure(r.toolCalls, 'agent run tool calls')) this.inst.get<Histogram>('toolCalls').record(r.toolCalls, attrs);
+      if (validMeasure(r.inferenceCalls, 'agent run inference calls')) this.inst.get('inference').record(r.inferenceCalls, attrs);
+      if (validMeasure(r.toolCalls, 'agent run tool calls')) this.inst.get('toolCalls').record(r.toolCalls, attrs);
     } catch (e) {
       report('AGENTMETER_RECORD_FAILED', 'agent', `recording an agent run failed: ${(e as Error)?.message}`);
     }

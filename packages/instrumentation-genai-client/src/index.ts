@@ -4,9 +4,9 @@
  * the request and the provider, and (through an `LlmAdapter`) usage from results and stream
  * chunks; this package patches, observes promises and streams, and records.
  */
-export { GenAiClientInstrumentation } from './instrumentation';
-export type { GenAiClientInstrumentationConfig, GenAiClientTarget, GenAiClientSpec, GenAiClientCall } from './instrumentation';
-export { observeGenAiCall, recordGenAiOutcome } from './observe';
+export { GenAiInstrumentation, GenAiClientInstrumentation } from './instrumentation';
+export type { GenAiModule, GenAiClientInstrumentationConfig, GenAiClientTarget, GenAiClientSpec, GenAiClientCall } from './instrumentation';
+export { observeGenAiCall, recordGenAiOutcome, observeAsyncIterable } from './observe';
 export type { GenAiCallOptions, GenAiCallOutcome } from './observe';
 export { observeClientPromise, wrapClientStream } from './client-promise';
 export type { ClientPromiseObserver } from './client-promise';

@@ -20,11 +20,7 @@ export interface GenAiClientTarget extends ClientPatchTarget {
 }
 
 /** What an adapter tells the base about its client SDK (static: read while the instrumentation is constructed). */
-export interface GenAiClientSpec<T extends GenAiClientTarget> {
-  /** npm package patched, e.g. `openai`. */
-  readonly moduleName: string;
-  /** Supported versions (a semver range); other versions get a warning and are not patched. */
-  readonly supportedVersions: string;
+export interface GenAiClientSpec<T extends GenAiClientTarget> extends GenAiModule {
   /** The client class: its export name and a static property it has (see findClientClass). */
   readonly exportName: string;
   readonly marker: string;
@@ -50,16 +46,21 @@ export interface GenAiClientCall {
   readonly stream: boolean;
 }
 
+/** The npm module an instrumentation patches. */
+export interface GenAiModule {
+  /** npm package patched, e.g. `openai`. */
+  readonly moduleName: string;
+  /** Supported versions (a semver range); other versions get a warning and are not patched. */
+  readonly supportedVersions: string;
+}
+
 /**
- * The base of an instrumentation of a GenAI client SDK whose resource classes hang off the
- * exported client class (`openai`, `@anthropic-ai/sdk`). It patches the adapter's targets
- * (CommonJS and ESM builds, each once), and records each call through `@agentmeter/llm`:
- * duration, usage, time to first chunk and time per output chunk of streams, `error.type`.
- * The client's `APIPromise` and `Stream` objects are returned as they are (observed, not
- * replaced). A subclass provides `spec()`, `provider()` and, where it differs, `call()`,
- * `wrap()` and `record()`.
+ * What every GenAI client SDK instrumentation shares: the module definition (every version
+ * seen, one outside the supported range warned about and left alone), `manuallyInstrument`
+ * for a module loaded first, and the `LlmRecorder` of a pinned meter provider. A subclass
+ * provides `module()` and patches / unpatches the module's exports.
  */
-export abstract class GenAiClientInstrumentation<T extends GenAiClientTarget, C extends GenAiClientInstrumentationConfig = GenAiClientInstrumentationConfig> extends InstrumentationBase<C> {
+export abstract class GenAiInstrumentation<C extends GenAiClientInstrumentationConfig = GenAiClientInstrumentationConfig> extends InstrumentationBase<C> {
   declare private _llmRecorder: LlmRecorder | undefined;
 
   constructor(packageName: string, packageVersion: string, config: C) {
@@ -67,11 +68,14 @@ export abstract class GenAiClientInstrumentation<T extends GenAiClientTarget, C 
     if (config.meterProvider) this.setMeterProvider(config.meterProvider);
   }
 
-  /** The client SDK this instrumentation patches (called from the constructor: return a constant). */
-  protected abstract spec(): GenAiClientSpec<T>;
+  /** The module patched (called from the constructor: return a constant). */
+  protected abstract module(): GenAiModule;
 
-  /** gen_ai.provider.name of a call made by `resource` (the `this` of the patched method). */
-  protected abstract provider(resource: unknown): string;
+  /** Patches a loaded module's exports (once per build; never throws). */
+  protected abstract patchExports(moduleExports: unknown): void;
+
+  /** Puts back what patchExports replaced. */
+  protected abstract unpatchExports(moduleExports: unknown): void;
 
   /** Pins the meter provider the metrics are recorded into. */
   override setMeterProvider(meterProvider: MeterProvider): void {
@@ -80,13 +84,13 @@ export abstract class GenAiClientInstrumentation<T extends GenAiClientTarget, C 
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
-    const spec = this.spec();
+    const { moduleName, supportedVersions } = this.module();
     return [
       new InstrumentationNodeModuleDefinition(
-        spec.moduleName,
+        moduleName,
         ['*'], // every version is seen, so that one outside the supported range gets a warning
         (moduleExports: unknown, moduleVersion?: string) => {
-          if (checkSupportedVersion(spec.moduleName, moduleVersion, spec.supportedVersions)) this.patchExports(moduleExports);
+          if (checkSupportedVersion(moduleName, moduleVersion, supportedVersions)) this.patchExports(moduleExports);
           return moduleExports;
         },
         (moduleExports: unknown) => {
@@ -106,8 +110,29 @@ export abstract class GenAiClientInstrumentation<T extends GenAiClientTarget, C 
   protected llm(): LlmRecorder {
     return this._llmRecorder ?? getDefaultLlmRecorder();
   }
+}
 
-  private patchExports(moduleExports: unknown): void {
+/**
+ * The base of an instrumentation of a GenAI client SDK whose resource classes hang off the
+ * exported client class (`openai`, `@anthropic-ai/sdk`). It patches the adapter's targets
+ * (CommonJS and ESM builds, each once), and records each call through `@agentmeter/llm`:
+ * duration, usage, time to first chunk and time per output chunk of streams, `error.type`.
+ * The client's `APIPromise` and `Stream` objects are returned as they are (observed, not
+ * replaced). A subclass provides `spec()`, `provider()` and, where it differs, `call()`,
+ * `wrap()` and `record()`.
+ */
+export abstract class GenAiClientInstrumentation<T extends GenAiClientTarget, C extends GenAiClientInstrumentationConfig = GenAiClientInstrumentationConfig> extends GenAiInstrumentation<C> {
+  /** The client SDK this instrumentation patches (called from the constructor: return a constant). */
+  protected abstract spec(): GenAiClientSpec<T>;
+
+  /** gen_ai.provider.name of a call made by `resource` (the `this` of the patched method). */
+  protected abstract provider(resource: unknown): string;
+
+  protected module(): GenAiModule {
+    return this.spec();
+  }
+
+  protected patchExports(moduleExports: unknown): void {
     const spec = this.spec();
     try {
       const client = findClientClass(moduleExports, spec.exportName, spec.marker);
@@ -121,7 +146,7 @@ export abstract class GenAiClientInstrumentation<T extends GenAiClientTarget, C 
     }
   }
 
-  private unpatchExports(moduleExports: unknown): void {
+  protected unpatchExports(moduleExports: unknown): void {
     const spec = this.spec();
     const client = findClientClass(moduleExports, spec.exportName, spec.marker);
     if (client) unpatchClientPrototypes(client, spec.targets, spec.guard);

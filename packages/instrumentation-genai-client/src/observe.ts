@@ -65,3 +65,25 @@ function observeStream(value: unknown, options: GenAiCallOptions): boolean {
   const observer = new LlmStreamObserver(options.attrs, options.adapter, { recorder: options.recorder, startTime: options.start });
   return wrapClientStream(value, (it) => observer.wrapIterator(it));
 }
+
+/**
+ * An async generator yielding `source`'s chunks unchanged, each seen by `observer` (TTFT,
+ * time per output chunk, usage through its adapter); the call is recorded once, when the
+ * stream ends, is abandoned or fails (`mapError` gives what is recorded of a failure). For
+ * clients whose stream object is replaced rather than observed in place.
+ */
+export function observeAsyncIterable<T>(source: AsyncIterable<T>, observer: LlmStreamObserver, mapError: (error: unknown) => unknown = (e) => e): AsyncGenerator<T> {
+  return (async function* agentmeterStream() {
+    try {
+      for await (const chunk of source) {
+        observer.chunk(chunk);
+        yield chunk;
+      }
+    } catch (e) {
+      observer.finish(mapError(e ?? new Error('stream failed')));
+      throw e;
+    } finally {
+      observer.finish();
+    }
+  })();
+}

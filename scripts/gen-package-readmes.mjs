@@ -22,6 +22,7 @@ const PAGES = {
   cost: ['cost.md'],
   health: ['health.md'],
   dashboards: ['dashboards.md'],
+  'instrumentation-genai-client': ['architecture.md'],
   'instrumentation-openai': ['instrumentation-openai.md'],
   'instrumentation-anthropic': ['instrumentation-anthropic.md'],
   'instrumentation-ws': ['websocket.md'],

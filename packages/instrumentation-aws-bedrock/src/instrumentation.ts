@@ -1,7 +1,6 @@
-import type { MeterProvider } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { checkSupportedVersion, report } from '@agentmeter/api';
-import { LlmRecorder, classifyError, getDefaultLlmRecorder, nowSeconds, runRecordedGenAiCall, type LlmCallAttributes, type LlmUsage } from '@agentmeter/llm';
+import { report } from '@agentmeter/api';
+import { GenAiInstrumentation, observeAsyncIterable, type GenAiModule } from '@agentmeter/instrumentation-genai-client';
+import { LlmStreamObserver, classifyError, nowSeconds, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes, type LlmUsage, type LlmUsageAccumulator } from '@agentmeter/llm';
 import { ERROR_TYPE_VALUES as ERR, GEN_AI_OPERATION_NAME_VALUES as OP, GEN_AI_PROVIDER_NAME_VALUES as PROVIDER } from '@agentmeter/semconv';
 import type { BedrockInstrumentationConfig } from './types';
 import type { CommandKind, CommandLike, CommandName, SendMethod } from './internal-types';
@@ -179,6 +178,46 @@ function invokeOperation(modelId: string | undefined, body: unknown): string {
   return OP.CHAT;
 }
 
+/** Sets the usage fields of a stream's accumulator to `u` (all of them: fields `u` lacks are cleared). */
+function setUsage(acc: LlmUsageAccumulator, u: LlmUsage | undefined): void {
+  acc.inputTokens = u?.inputTokens;
+  acc.outputTokens = u?.outputTokens;
+  acc.cacheReadTokens = u?.cacheReadTokens;
+  acc.cacheWriteTokens = u?.cacheWriteTokens;
+  acc.reasoningTokens = u?.reasoningTokens;
+}
+
+/** ConverseStream events: `contentBlockDelta` is output; `metadata.usage` has the totals. */
+const converseStreamAdapter: LlmAdapter = {
+  chunk(event, acc) {
+    try {
+      if (isObj(event) && isObj(event.contentBlockDelta)) return true;
+      if (isObj(event) && isObj(event.metadata)) setUsage(acc, bedrockUsage(event.metadata.usage));
+    } catch {
+      // a malformed event never breaks the app's stream
+    }
+    return false;
+  },
+};
+
+/** InvokeModelWithResponseStream events: each chunk's JSON, in the model family's shape; the invocation metrics of the last one win. */
+const invokeStreamAdapter: LlmAdapter = {
+  chunk(event, acc) {
+    try {
+      const folded = acc as LlmUsageAccumulator & { bedrock?: { usage?: LlmUsage; final?: LlmUsage } };
+      const state = (folded.bedrock ??= {});
+      const c = decodeChunk(event);
+      foldInvokeChunk(c, state);
+      setUsage(acc, state.final ?? state.usage);
+      return invokeChunkHasOutput(c);
+    } catch {
+      return false; // a malformed event never breaks the app's stream
+    }
+  },
+};
+
+const MODULE: GenAiModule = { moduleName: MODULE_NAME, supportedVersions: SUPPORTED_VERSIONS };
+
 /**
  * Zero-code metrics for the AWS SDK v3 Bedrock Runtime client (CommonJS and ESM, patched
  * once): Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream, sent by
@@ -187,47 +226,16 @@ function invokeOperation(modelId: string | undefined, body: unknown): string {
  * streams; `error.type` from Bedrock's exception classes (ThrottlingException → rate_limit,
  * ...). The client's responses and streams pass through unchanged.
  */
-export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumentationConfig> {
-  declare private _llmRecorder: LlmRecorder | undefined;
-
+export class BedrockInstrumentation extends GenAiInstrumentation<BedrockInstrumentationConfig> {
   constructor(config: BedrockInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
-    if (config.meterProvider) this.setMeterProvider(config.meterProvider);
   }
 
-  /** Pins the meter provider the metrics are recorded into. */
-  override setMeterProvider(meterProvider: MeterProvider): void {
-    super.setMeterProvider(meterProvider);
-    this._llmRecorder = new LlmRecorder({ meterProvider });
+  protected module(): GenAiModule {
+    return MODULE;
   }
 
-  protected init(): InstrumentationNodeModuleDefinition[] {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        MODULE_NAME,
-        ['*'],
-        (moduleExports: unknown, moduleVersion?: string) => {
-          if (checkSupportedVersion(MODULE_NAME, moduleVersion, SUPPORTED_VERSIONS)) this.patchExports(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports: unknown) => {
-          this.unpatchExports(moduleExports);
-          return moduleExports;
-        },
-      ),
-    ];
-  }
-
-  /** Patches an already-loaded `@aws-sdk/client-bedrock-runtime` module. */
-  manuallyInstrument(moduleExports: unknown): void {
-    this.patchExports(moduleExports);
-  }
-
-  private llm(): LlmRecorder {
-    return this._llmRecorder ?? getDefaultLlmRecorder();
-  }
-
-  private patchExports(moduleExports: unknown): void {
+  protected patchExports(moduleExports: unknown): void {
     try {
       const m = moduleExports as Record<string, unknown> | undefined;
       const Client = m?.BedrockRuntimeClient as { prototype?: Record<string | symbol, unknown> } | undefined;
@@ -249,7 +257,7 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
     }
   }
 
-  private unpatchExports(moduleExports: unknown): void {
+  protected unpatchExports(moduleExports: unknown): void {
     const proto = (moduleExports as { BedrockRuntimeClient?: { prototype?: Record<string | symbol, unknown> } } | undefined)?.BedrockRuntimeClient?.prototype;
     if (!proto || !Object.prototype.hasOwnProperty.call(proto, PATCHED)) return;
     const saved = proto[PATCHED] as { send: SendMethod; hadOwn: boolean };
@@ -341,56 +349,7 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
       this.llm().record({ ...attrs, durationSeconds: nowSeconds() - start });
       return;
     }
-    const recorder = this.llm();
-    let first: number | undefined;
-    let prev: number | undefined;
-    const intervals: number[] = [];
-    const acc: { usage?: LlmUsage; final?: LlmUsage } = {};
-    let done = false;
-    const finish = (error?: unknown): void => {
-      if (done) return;
-      done = true;
-      recorder.record({
-        ...attrs,
-        ...(acc.final ?? acc.usage),
-        durationSeconds: nowSeconds() - start,
-        timeToFirstChunkSeconds: first === undefined ? undefined : first - start,
-        timePerOutputChunkSeconds: intervals.length > 0 ? intervals : undefined,
-        error: error === undefined ? undefined : bedrockErrorType(error),
-      });
-    };
-    const observe = (event: unknown): void => {
-      try {
-        const t = nowSeconds();
-        let output = false;
-        if (kind.converse) {
-          if (isObj(event) && isObj(event.contentBlockDelta)) output = true;
-          else if (isObj(event) && isObj(event.metadata)) acc.final = bedrockUsage(event.metadata.usage);
-        } else {
-          const c = decodeChunk(event);
-          foldInvokeChunk(c, acc);
-          output = invokeChunkHasOutput(c);
-        }
-        if (!output) return;
-        if (first === undefined) first = t;
-        else if (prev !== undefined && intervals.length < 10_000) intervals.push(t - prev);
-        prev = t;
-      } catch {
-        // a malformed event never breaks the app's stream
-      }
-    };
-    (value as Obj)[key] = (async function* agentmeterBedrockStream() {
-      try {
-        for await (const event of source as AsyncIterable<unknown>) {
-          observe(event);
-          yield event;
-        }
-      } catch (e) {
-        finish(e ?? new Error('stream failed'));
-        throw e;
-      } finally {
-        finish();
-      }
-    })();
+    const observer = new LlmStreamObserver(attrs, kind.converse ? converseStreamAdapter : invokeStreamAdapter, { recorder: this.llm(), startTime: start });
+    (value as Obj)[key] = observeAsyncIterable(source as AsyncIterable<unknown>, observer, bedrockErrorType);
   }
 }

@@ -1,7 +1,6 @@
-import type { MeterProvider } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { checkSupportedVersion, report } from '@agentmeter/api';
-import { LlmRecorder, getDefaultLlmRecorder, nowSeconds, runRecordedGenAiCall, type LlmCallAttributes, type LlmUsage } from '@agentmeter/llm';
+import { report } from '@agentmeter/api';
+import { GenAiInstrumentation, observeAsyncIterable, type GenAiModule } from '@agentmeter/instrumentation-genai-client';
+import { LlmStreamObserver, nowSeconds, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes, type LlmUsage } from '@agentmeter/llm';
 import { GEN_AI_OPERATION_NAME_VALUES as OP, GEN_AI_PROVIDER_NAME_VALUES as PROVIDER } from '@agentmeter/semconv';
 import type { GoogleGenAIInstrumentationConfig } from './types';
 import type { ModelsLike, ModelsMethod, PatchTarget, UsageMetadata } from './internal-types';
@@ -81,53 +80,39 @@ function hasOutput(chunk: unknown): boolean {
   return false;
 }
 
+/** Stream chunks: usageMetadata is cumulative (the last chunk that carries it has the totals); output chunks time TTFT. */
+const geminiStreamAdapter: LlmAdapter = {
+  chunk(chunk, acc) {
+    try {
+      const u = geminiUsage(chunk);
+      if (u && (u.inputTokens !== undefined || u.outputTokens !== undefined)) {
+        Object.assign(acc, { inputTokens: undefined, outputTokens: undefined, cacheReadTokens: undefined, reasoningTokens: undefined, responseModel: undefined }, u);
+      } else if (u?.responseModel) acc.responseModel = u.responseModel;
+      return hasOutput(chunk);
+    } catch {
+      return false; // a malformed chunk never breaks the app's stream
+    }
+  },
+};
+
+const MODULE: GenAiModule = { moduleName: MODULE_NAME, supportedVersions: SUPPORTED_VERSIONS };
+
 /**
  * Zero-code metrics for `@google/genai` (CommonJS and ESM builds, each patched once):
  * `models.generateContent`, `models.generateContentStream` (TTFT, time per output chunk),
  * `models.embedContent`, and `chats` (which call them). Provider `gcp.gemini`, or
  * `gcp.vertex_ai` for a client in Vertex AI mode. Results and streams pass through unchanged.
  */
-export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAIInstrumentationConfig> {
-  declare private _llmRecorder: LlmRecorder | undefined;
-
+export class GoogleGenAIInstrumentation extends GenAiInstrumentation<GoogleGenAIInstrumentationConfig> {
   constructor(config: GoogleGenAIInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
-    if (config.meterProvider) this.setMeterProvider(config.meterProvider);
   }
 
-  /** Pins the meter provider the metrics are recorded into. */
-  override setMeterProvider(meterProvider: MeterProvider): void {
-    super.setMeterProvider(meterProvider);
-    this._llmRecorder = new LlmRecorder({ meterProvider });
+  protected module(): GenAiModule {
+    return MODULE;
   }
 
-  protected init(): InstrumentationNodeModuleDefinition[] {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        MODULE_NAME,
-        ['*'],
-        (moduleExports: unknown, moduleVersion?: string) => {
-          if (checkSupportedVersion(MODULE_NAME, moduleVersion, SUPPORTED_VERSIONS)) this.patchExports(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports: unknown) => {
-          this.unpatchExports(moduleExports);
-          return moduleExports;
-        },
-      ),
-    ];
-  }
-
-  /** Patches an already-loaded `@google/genai` module (what `require` or `import *` gives). */
-  manuallyInstrument(moduleExports: unknown): void {
-    this.patchExports(moduleExports);
-  }
-
-  private llm(): LlmRecorder {
-    return this._llmRecorder ?? getDefaultLlmRecorder();
-  }
-
-  private patchExports(moduleExports: unknown): void {
+  protected patchExports(moduleExports: unknown): void {
     try {
       const proto = (moduleExports as { Models?: { prototype?: unknown } } | undefined)?.Models?.prototype as Record<string | symbol, unknown> | undefined;
       if (!proto || typeof proto.generateContentInternal !== 'function') {
@@ -147,7 +132,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
     }
   }
 
-  private unpatchExports(moduleExports: unknown): void {
+  protected unpatchExports(moduleExports: unknown): void {
     const proto = (moduleExports as { Models?: { prototype?: Record<string | symbol, unknown> } } | undefined)?.Models?.prototype;
     if (!proto || !Object.prototype.hasOwnProperty.call(proto, PATCHED)) return;
     const originals = proto[PATCHED] as Record<string, ModelsMethod>;
@@ -212,51 +197,6 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
       this.llm().record({ ...attrs, durationSeconds: nowSeconds() - start });
       return stream;
     }
-    const recorder = this.llm();
-    let first: number | undefined;
-    let last: number | undefined;
-    const intervals: number[] = [];
-    let usage: LlmUsage | undefined;
-    let done = false;
-    const finish = (error?: unknown): void => {
-      if (done) return;
-      done = true;
-      recorder.record({
-        ...attrs,
-        ...usage,
-        durationSeconds: nowSeconds() - start,
-        timeToFirstChunkSeconds: first === undefined ? undefined : first - start,
-        timePerOutputChunkSeconds: intervals.length > 0 ? intervals : undefined,
-        error,
-      });
-    };
-    const observe = (chunk: unknown): void => {
-      try {
-        const t = nowSeconds();
-        const u = geminiUsage(chunk);
-        // usageMetadata is cumulative: the last chunk that carries it has the totals
-        if (u && (u.inputTokens !== undefined || u.outputTokens !== undefined)) usage = u;
-        else if (u?.responseModel) usage = { ...usage, responseModel: u.responseModel };
-        if (!hasOutput(chunk)) return;
-        if (first === undefined) first = t;
-        else if (last !== undefined && intervals.length < 10_000) intervals.push(t - last);
-        last = t;
-      } catch {
-        // a malformed chunk never breaks the app's stream
-      }
-    };
-    return (async function* agentmeterGeminiStream() {
-      try {
-        for await (const chunk of stream as AsyncIterable<unknown>) {
-          observe(chunk);
-          yield chunk;
-        }
-      } catch (e) {
-        finish(e ?? new Error('stream failed'));
-        throw e;
-      } finally {
-        finish();
-      }
-    })();
+    return observeAsyncIterable(stream as AsyncIterable<unknown>, new LlmStreamObserver(attrs, geminiStreamAdapter, { recorder: this.llm(), startTime: start }));
   }
 }

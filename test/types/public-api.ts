@@ -3,7 +3,8 @@
 import { start, resolveConfig, ConfigError, type AgentmeterHandle, type StartOptions, type InstrumentationName } from '@agentmeter/sdk';
 import { Registry, serialize, serializeAsync, RegistryMetricProducer, prometheusName } from '@agentmeter/core';
 import { CATALOGUE, METRIC_GEN_AI_CLIENT_OPERATION_DURATION, type MetricDefinition } from '@agentmeter/semconv';
-import { report, onGenAiUsage, type GenAiUsageEvent } from '@agentmeter/api';
+import { onGenAiUsage, type GenAiUsageEvent } from '@agentmeter/llm';
+import { setDiagnosticWarnings } from '@agentmeter/sdk';
 import type { MeterProvider } from '@opentelemetry/api';
 
 const opts: StartOptions = { serviceName: 's', port: 0, instrumentations: ['http', 'pg'], cardinalityLimit: 100, buckets: { x: [1, 2] } };
@@ -36,7 +37,7 @@ void promName;
 const def: MetricDefinition = CATALOGUE[METRIC_GEN_AI_CLIENT_OPERATION_DURATION];
 const prom: string = def.prometheus;
 void prom;
-report('CODE', 'key', 'message');
+setDiagnosticWarnings(false);
 const off: () => void = onGenAiUsage((e: GenAiUsageEvent) => void e.inputTokens);
 off();
 

@@ -4,7 +4,8 @@ import { TransformStream, type Transformer, type TransformStreamDefaultControlle
 import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { checkSupportedVersion, onGenAiUsage, report, versionInRange } from '@agentmeter/api';
-import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, nowSeconds, onRecordedGenAiCallStart, registerFrameworkCoverageProbe, type LlmCall } from '@agentmeter/llm';
+import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, type LlmCall } from '@agentmeter/llm';
+import { nowSeconds, onRecordedGenAiCallStart, registerFrameworkCoverageProbe } from '@agentmeter/llm/internal';
 import { ToolMetrics, defaultToolMetrics } from '@agentmeter/tools';
 import { SpeechRecorder, countCharacters, getDefaultSpeechRecorder } from '@agentmeter/speech';
 import { GEN_AI_OPERATION_NAME_VALUES, GEN_AI_TOOL_TYPE_VALUES } from '@agentmeter/semconv';

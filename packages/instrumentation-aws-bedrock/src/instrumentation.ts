@@ -1,6 +1,7 @@
 import { report } from '@agentmeter/api';
 import { GenAiInstrumentation, observeAsyncIterable, type GenAiModule } from '@agentmeter/instrumentation-genai-client';
-import { LlmStreamObserver, classifyError, nowSeconds, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes, type LlmUsage, type LlmUsageAccumulator } from '@agentmeter/llm';
+import { classifyError, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes, type LlmUsage, type LlmUsageAccumulator } from '@agentmeter/llm';
+import { LlmStreamObserver, nowSeconds } from '@agentmeter/llm/internal';
 import { ERROR_TYPE_VALUES as ERR, GEN_AI_OPERATION_NAME_VALUES as OP, GEN_AI_PROVIDER_NAME_VALUES as PROVIDER } from '@agentmeter/semconv';
 import type { BedrockInstrumentationConfig } from './types';
 import type { CommandKind, CommandLike, CommandName, SendMethod } from './internal-types';

@@ -1,7 +1,8 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { checkSupportedVersion, report } from '@agentmeter/api';
-import { LlmRecorder, getDefaultLlmRecorder, nowSeconds, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes } from '@agentmeter/llm';
+import { LlmRecorder, getDefaultLlmRecorder, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes } from '@agentmeter/llm';
+import { nowSeconds } from '@agentmeter/llm/internal';
 import { findClientClass, patchClientPrototypes, unpatchClientPrototypes, type ClientMethod, type ClientPatchTarget } from './client-patch';
 import { observeGenAiCall, recordGenAiOutcome, type GenAiCallOutcome } from './observe';
 

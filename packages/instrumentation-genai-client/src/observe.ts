@@ -1,4 +1,5 @@
-import { LlmStreamObserver, nowSeconds, type LlmAdapter, type LlmCallAttributes, type LlmRecorder } from '@agentmeter/llm';
+import { type LlmAdapter, type LlmCallAttributes, type LlmRecorder } from '@agentmeter/llm';
+import { LlmStreamObserver, nowSeconds } from '@agentmeter/llm/internal';
 import { observeClientPromise, wrapClientStream } from './client-promise';
 
 /** How one client call ended. */

@@ -1,6 +1,7 @@
 import { report } from '@agentmeter/api';
 import { GenAiInstrumentation, observeAsyncIterable, type GenAiModule } from '@agentmeter/instrumentation-genai-client';
-import { LlmStreamObserver, nowSeconds, runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes, type LlmUsage } from '@agentmeter/llm';
+import { runRecordedGenAiCall, type LlmAdapter, type LlmCallAttributes, type LlmUsage } from '@agentmeter/llm';
+import { LlmStreamObserver, nowSeconds } from '@agentmeter/llm/internal';
 import { GEN_AI_OPERATION_NAME_VALUES as OP, GEN_AI_PROVIDER_NAME_VALUES as PROVIDER } from '@agentmeter/semconv';
 import type { GoogleGenAIInstrumentationConfig } from './types';
 import type { ModelsLike, ModelsMethod, PatchTarget, UsageMetadata } from './internal-types';

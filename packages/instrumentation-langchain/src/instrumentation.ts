@@ -1,7 +1,8 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { onGenAiUsage, report, versionInRange, checkSupportedVersion } from '@agentmeter/api';
-import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, nowSeconds, type LlmCall } from '@agentmeter/llm';
+import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, type LlmCall } from '@agentmeter/llm';
+import { nowSeconds } from '@agentmeter/llm/internal';
 import { ToolMetrics, defaultToolMetrics } from '@agentmeter/tools';
 import { GEN_AI_OPERATION_NAME_VALUES, GEN_AI_TOOL_TYPE_VALUES } from '@agentmeter/semconv';
 import type { LangChainInstrumentationConfig } from './types';

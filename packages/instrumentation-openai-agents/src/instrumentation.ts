@@ -1,7 +1,8 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { checkSupportedVersion, onGenAiUsage, report, versionInRange } from '@agentmeter/api';
-import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName, nowSeconds } from '@agentmeter/llm';
+import { LlmRecorder, classifyError, getDefaultLlmRecorder, normalizeProviderName } from '@agentmeter/llm';
+import { nowSeconds } from '@agentmeter/llm/internal';
 import { ToolMetrics, defaultToolMetrics } from '@agentmeter/tools';
 import { GEN_AI_OPERATION_NAME_VALUES, GEN_AI_TOOL_TYPE_VALUES } from '@agentmeter/semconv';
 import type { OpenAIAgentsInstrumentationConfig } from './types';

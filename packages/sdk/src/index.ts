@@ -5,4 +5,5 @@ export type { StartOptions, ResolvedConfig, OtlpOptions, InstrumentationName } f
 export { createMetricsHandler, makeAuthorizer, isLoopback, METRICS_SERVER_MAX_HEADER_SIZE } from './server';
 export type { MetricsEndpointOptions } from './server';
 export { HttpDiagnosticsMetrics } from './http-metrics';
-export { setHttpRoute, getHttpRoute } from '@agentmeter/api';
+export { setHttpRoute, getHttpRoute, setDiagnosticWarnings, DIAGNOSTIC_CHANNEL } from '@agentmeter/api';
+export type { Diagnostic } from '@agentmeter/api';

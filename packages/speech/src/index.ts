@@ -5,7 +5,8 @@
  */
 import type { MeterProvider } from '@opentelemetry/api';
 import { CatalogueInstruments, report, validMeasure } from '@agentmeter/api';
-import { LlmRecorder, getDefaultLlmRecorder, nowSeconds } from '@agentmeter/llm';
+import { LlmRecorder, getDefaultLlmRecorder } from '@agentmeter/llm';
+import { nowSeconds } from '@agentmeter/llm/internal';
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,

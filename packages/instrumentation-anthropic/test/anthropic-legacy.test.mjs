@@ -9,7 +9,9 @@ import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@open
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
-import { AnthropicInstrumentation, PATCHED } from '@agentmeter/instrumentation-anthropic';
+import { AnthropicInstrumentation } from '@agentmeter/instrumentation-anthropic';
+
+const PATCHED = Symbol.for('agentmeter.instrumentation-anthropic.patched');
 import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 setDiagnosticWarnings(false);

@@ -2,7 +2,8 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 const { setDiagnosticWarnings } = require('@agentmeter/api');
-const { AnthropicInstrumentation, SUPPORTED_VERSIONS } = require('@agentmeter/instrumentation-anthropic');
+const { AnthropicInstrumentation } = require('@agentmeter/instrumentation-anthropic');
+const SUPPORTED_VERSIONS = [require('../dist/version.js').SUPPORTED_RANGES['@anthropic-ai/sdk']];
 
 setDiagnosticWarnings(false);
 

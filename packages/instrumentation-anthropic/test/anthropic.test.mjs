@@ -7,7 +7,9 @@ import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@open
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { onGenAiUsage, setDiagnosticWarnings } from '@agentmeter/api';
 import { GenAiSpanMetricsProcessor } from '@agentmeter/llm';
-import { AnthropicInstrumentation, PATCHED } from '@agentmeter/instrumentation-anthropic';
+import { AnthropicInstrumentation } from '@agentmeter/instrumentation-anthropic';
+
+const PATCHED = Symbol.for('agentmeter.instrumentation-anthropic.patched');
 import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
 
 // The SDK's built-in OpenTelemetry tracing exists since 0.134 (the version matrix runs older ones too).

@@ -3,7 +3,8 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 const { onGenAiUsage, setDiagnosticWarnings } = require('@agentmeter/api');
-const { OpenAIInstrumentation, PATCHED } = require('@agentmeter/instrumentation-openai');
+const { OpenAIInstrumentation } = require('@agentmeter/instrumentation-openai');
+const PATCHED = Symbol.for('agentmeter.instrumentation-openai.patched');
 
 setDiagnosticWarnings(false);
 const registry = new Registry();

@@ -2,7 +2,8 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { metrics } = require('@opentelemetry/api');
-const { RuntimeInstrumentation, PACKAGE_NAME } = require('@agentmeter/instrumentation-runtime');
+const { RuntimeInstrumentation } = require('@agentmeter/instrumentation-runtime');
+const { PACKAGE_NAME } = require('../dist/version.js');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 
 test('require() works and the global MeterProvider is used by default', async () => {

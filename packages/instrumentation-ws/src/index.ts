@@ -3,6 +3,4 @@
  * (websocket.server.* for server-side sockets, websocket.client.* for client sockets).
  */
 export { WsInstrumentation } from './instrumentation';
-export { SUPPORTED_WS_VERSIONS } from './types';
 export type { WsInstrumentationConfig } from './types';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version';

@@ -2,7 +2,8 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { once } = require('node:events');
-const { WsInstrumentation, PACKAGE_NAME } = require('@agentmeter/instrumentation-ws');
+const { WsInstrumentation } = require('@agentmeter/instrumentation-ws');
+const { PACKAGE_NAME } = require('../dist/version.js');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 
 const instrumentation = new WsInstrumentation();

@@ -6,9 +6,11 @@ import { dirname, join } from 'node:path';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { Registry, serializeAsync } from '@agentmeter/core';
-import { WsInstrumentation, SUPPORTED_WS_VERSIONS } from '@agentmeter/instrumentation-ws';
+import { WsInstrumentation } from '@agentmeter/instrumentation-ws';
 import { value as sample, samples } from '@agentmeter/test-utils/exposition';
 import { listen, connect, until } from './helpers.mjs';
+
+const { SUPPORTED_WS_VERSIONS } = createRequire(import.meta.url)('../dist/types.js');
 
 // The instrumentation is enabled before `ws` is required, as the agentmeter preload does.
 const instrumentation = new WsInstrumentation();

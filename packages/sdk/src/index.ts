@@ -4,5 +4,6 @@ export { resolveConfig, parseResourceAttributes, ConfigError, INSTRUMENTATION_NA
 export type { StartOptions, ResolvedConfig, OtlpOptions, InstrumentationName } from './config';
 export { createMetricsHandler, makeAuthorizer, isLoopback, METRICS_SERVER_MAX_HEADER_SIZE } from './server';
 export type { MetricsEndpointOptions } from './server';
-export { HttpDiagnosticsMetrics } from './http-metrics';
+// moved to @agentmeter/instrumentation-http; still exported here for compatibility
+export { HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http/metrics';
 export { setHttpRoute, getHttpRoute } from '@agentmeter/api';

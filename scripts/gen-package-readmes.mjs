@@ -27,6 +27,8 @@ const PAGES = {
   'instrumentation-anthropic': ['instrumentation-anthropic.md'],
   'instrumentation-ws': ['websocket.md'],
   'instrumentation-runtime': ['runtime.md'],
+  'instrumentation-http': ['http.md'],
+  'instrumentation-pg': ['postgres.md'],
   'instrumentation-google-genai': ['google-genai.md'],
   'instrumentation-aws-bedrock': ['bedrock.md'],
   'instrumentation-mcp': ['mcp.md'],

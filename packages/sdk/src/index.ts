@@ -4,6 +4,7 @@ export { resolveConfig, parseResourceAttributes, ConfigError, INSTRUMENTATION_NA
 export type { StartOptions, ResolvedConfig, OtlpOptions, InstrumentationName } from './config';
 export { createMetricsHandler, makeAuthorizer, isLoopback, METRICS_SERVER_MAX_HEADER_SIZE } from './server';
 export type { MetricsEndpointOptions } from './server';
-export { HttpDiagnosticsMetrics } from './http-metrics';
+// moved to @agentmeter/instrumentation-http; still exported here for compatibility
+export { HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http/metrics';
 export { setHttpRoute, getHttpRoute, setDiagnosticWarnings, DIAGNOSTIC_CHANNEL } from '@agentmeter/api';
 export type { Diagnostic } from '@agentmeter/api';

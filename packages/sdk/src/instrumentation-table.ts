@@ -45,7 +45,8 @@ export interface InstrumentationRow {
   readonly how: string;
   /**
    * The instrumentation class, loaded on demand. Absent for `http` / `undici`, which
-   * start() runs itself on diagnostics_channel.
+   * start() runs itself (`HttpDiagnosticsMetrics` of @agentmeter/instrumentation-http/metrics,
+   * one subscriber for both, told to ignore agentmeter's own metrics server).
    */
   readonly load?: () => InstrumentationClass;
 }
@@ -56,28 +57,28 @@ const req = <T>(id: string): T => require(id) as T;
 export const INSTRUMENTATIONS = [
   {
     name: 'http',
-    package: '@agentmeter/sdk',
+    package: '@agentmeter/instrumentation-http',
     defaultOn: true,
     modules: [],
     records: '`http.server.request.duration`, `http.server.active_requests`, `http.client.request.duration` (node:http)',
-    how: "Node's `diagnostics_channel` HTTP events: no patching, CJS and ESM alike",
+    how: "`@agentmeter/instrumentation-http`: Node's `diagnostics_channel` HTTP events, no patching, CJS and ESM alike ([http.md](http.md))",
   },
   {
     name: 'undici',
-    package: '@agentmeter/sdk',
+    package: '@agentmeter/instrumentation-http',
     defaultOn: true,
     modules: [],
     records: '`http.client.request.duration` for `fetch` (undici)',
-    how: '`diagnostics_channel` (`undici:request:*`)',
+    how: '`@agentmeter/instrumentation-http`: `diagnostics_channel` (`undici:request:*`)',
   },
   {
     name: 'pg',
-    package: '@agentmeter/sdk',
+    package: '@agentmeter/instrumentation-pg',
     defaultOn: true,
     modules: ['pg', 'pg-pool'],
     records: '`db.client.operation.duration`, `db.client.connection.*`',
-    how: '`@opentelemetry/instrumentation-pg` 0.77 ([postgres.md](postgres.md))',
-    load: () => req<typeof import('./pg')>('./pg').PgMetricsInstrumentation,
+    how: '`@agentmeter/instrumentation-pg`, on `@opentelemetry/instrumentation-pg` 0.77 ([postgres.md](postgres.md))',
+    load: () => req<typeof import('@agentmeter/instrumentation-pg')>('@agentmeter/instrumentation-pg').PgInstrumentation,
   },
   {
     name: 'runtime',

@@ -4,7 +4,7 @@ import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/co
 import { report, setGenAiMetrics } from '@agentmeter/api';
 import type { CostTracker } from '@agentmeter/cost';
 import { ConfigError, resolveConfig, type ResolvedConfig, type StartOptions } from './config';
-import { HttpDiagnosticsMetrics } from './http-metrics';
+import { HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http/metrics';
 import { enableInstrumentations, type EnableMode, type Enabled } from './instrumentations';
 import { isMainThread } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';

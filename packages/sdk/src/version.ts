@@ -4,7 +4,3 @@
 export const PACKAGE_NAME = "@agentmeter/sdk";
 /** Package version; also the instrumentation scope version. */
 export const PACKAGE_VERSION = "0.1.0";
-/** Supported versions (semver ranges) of each library this package instruments (package.json "agentmeter.instruments"). */
-export const SUPPORTED_RANGES: Readonly<Record<string, string>> = Object.freeze({
-  "pg": ">=8.0.3 <9"
-});

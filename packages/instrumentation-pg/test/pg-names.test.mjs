@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from '../dist/pg.js';
-
-const { collectionName, operationName } = pg;
+import { collectionName, operationName } from '@agentmeter/instrumentation-pg';
 
 test('db.operation.name and db.collection.name come from the statement, never values', () => {
   const cases = [

@@ -1,6 +1,7 @@
 import * as dc from 'node:diagnostics_channel';
-import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Attributes, Histogram, MeterProvider, UpDownCounter } from '@opentelemetry/api';
+import type { ClientRequest, Server } from 'node:http';
+import type { Attributes, Histogram, Meter, MeterProvider, UpDownCounter } from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -16,12 +17,40 @@ import {
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@agentmeter/semconv';
 import { createCatalogueInstrument, HTTP_ROUTE, report } from '@agentmeter/api';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+import type { HttpMetricsOptions } from './types';
+import {
+  kStart,
+  KNOWN_METHODS,
+  MAX_CACHED_ATTRIBUTES,
+  type ClientResponseMessage,
+  type ClientStartMessage,
+  type ServerStartMessage,
+  type TimedClientRequest,
+  type UndiciCreateMessage,
+  type UndiciErrorMessage,
+  type UndiciHeadersMessage,
+  type UndiciRequest,
+} from './internal-types';
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
-const START = Symbol('agentmeter.http.start');
+export type { HttpMetricsOptions } from './types';
 
 function method(m: string | undefined): string {
   return m !== undefined && KNOWN_METHODS.has(m) ? m : '_OTHER';
+}
+
+interface Instruments {
+  readonly serverDuration: Histogram;
+  readonly active: UpDownCounter;
+  readonly clientDuration: Histogram;
+}
+
+function createInstruments(meter: Meter): Instruments {
+  return {
+    serverDuration: createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_REQUEST_DURATION]),
+    active: createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_ACTIVE_REQUESTS]),
+    clientDuration: createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_CLIENT_REQUEST_DURATION]),
+  };
 }
 
 /**
@@ -30,11 +59,16 @@ function method(m: string | undefined): string {
  * - server: http.server.request.duration, http.server.active_requests (decremented
  *   exactly once on the response's 'close', however the request ends)
  * - client (node:http and fetch/undici): http.client.request.duration
+ *
+ * This is the whole of the HTTP instrumentation without @opentelemetry/instrumentation
+ * (nothing to patch): the sdk's `start()` and preloads load it from
+ * `@agentmeter/instrumentation-http/metrics` to keep start-up small; {@link HttpInstrumentation}
+ * is the same as an InstrumentationBase.
  */
 export class HttpDiagnosticsMetrics {
-  private serverDuration!: Histogram;
-  private active!: UpDownCounter;
-  private clientDuration!: Histogram;
+  private meter: Meter;
+  private instruments: Instruments | undefined;
+  private readonly opts: Required<HttpMetricsOptions>;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly ignored = new WeakSet<Server>();
   /** Attribute objects reused per (method, scheme, version, status): no per-request allocation. */
@@ -43,21 +77,40 @@ export class HttpDiagnosticsMetrics {
   private readonly clientAttrs = new Map<string, Attributes>();
   private readonly undiciStart = new WeakMap<object, number>();
 
-  constructor(
-    private readonly provider: MeterProvider,
-    private readonly opts: { server: boolean; client: boolean; undici: boolean },
-  ) {}
+  /**
+   * @param provider the MeterProvider to record into (default: the global one)
+   * @param opts which events to record (each default true)
+   */
+  constructor(provider: MeterProvider = metrics.getMeterProvider(), opts: HttpMetricsOptions = {}) {
+    this.meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+    this.opts = { server: opts.server !== false, client: opts.client !== false, undici: opts.undici !== false };
+  }
 
   /** Requests to this server (agentmeter's own metrics server) are not recorded. */
   ignoreServer(server: Server): void {
     this.ignored.add(server);
   }
 
+  /** Record into this provider from now on. */
+  setMeterProvider(provider: MeterProvider): void {
+    this.setMeter(provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION));
+  }
+
+  /** Record with this meter from now on. */
+  setMeter(meter: Meter): void {
+    this.meter = meter;
+    if (this.instruments) this.instruments = createInstruments(meter);
+  }
+
+  /** True between `enable()` and `disable()`. */
+  isEnabled(): boolean {
+    return this.unsubscribe.length > 0;
+  }
+
+  /** Subscribe to the HTTP events (idempotent). */
   enable(): void {
-    const meter = this.provider.getMeter('@agentmeter/sdk/http');
-    this.serverDuration = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_REQUEST_DURATION]);
-    this.active = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_SERVER_ACTIVE_REQUESTS]);
-    this.clientDuration = createCatalogueInstrument(meter, CATALOGUE[METRIC_HTTP_CLIENT_REQUEST_DURATION]);
+    if (this.isEnabled()) return;
+    this.instruments = createInstruments(this.meter);
     if (this.opts.server) this.sub('http.server.request.start', this.onServerStart);
     if (this.opts.client) {
       this.sub('http.client.request.start', this.onClientStart);
@@ -70,6 +123,7 @@ export class HttpDiagnosticsMetrics {
     }
   }
 
+  /** Unsubscribe from every event. */
   disable(): void {
     for (const u of this.unsubscribe.splice(0)) u();
   }
@@ -86,9 +140,10 @@ export class HttpDiagnosticsMetrics {
     this.unsubscribe.push(() => dc.unsubscribe(name, safe));
   }
 
-  private onServerStart = (msg: { request: IncomingMessage; response: ServerResponse; server?: Server }): void => {
+  private onServerStart = (msg: ServerStartMessage): void => {
     const { request, response, server } = msg;
     if (server !== undefined && this.ignored.has(server)) return;
+    const inst = this.instruments as Instruments;
     const start = performance.now();
     const m = method(request.method);
     const scheme = (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
@@ -100,9 +155,10 @@ export class HttpDiagnosticsMetrics {
       this.activeAttrs.set(aKey, aAttrs);
     }
     const active = aAttrs;
-    this.active.add(1, active);
+    inst.active.add(1, active);
     response.once('close', () => {
-      this.active.add(-1, active);
+      // the counter the +1 went to, even if the provider changed since
+      inst.active.add(-1, active);
       const status = response.statusCode;
       const aborted = !response.writableFinished;
       // http.route: the matched template a framework instrumentation or setHttpRoute()
@@ -121,9 +177,9 @@ export class HttpDiagnosticsMetrics {
         if (hasRoute) attrs[ATTR_HTTP_ROUTE] = route;
         if (aborted) attrs[ATTR_ERROR_TYPE] = 'aborted';
         else if (status >= 500) attrs[ATTR_ERROR_TYPE] = String(status);
-        if (this.serverAttrs.size < 4096) this.serverAttrs.set(key, attrs);
+        if (this.serverAttrs.size < MAX_CACHED_ATTRIBUTES) this.serverAttrs.set(key, attrs);
       }
-      this.serverDuration.record((performance.now() - start) / 1000, attrs);
+      (this.instruments ?? inst).serverDuration.record((performance.now() - start) / 1000, attrs);
     });
   };
 
@@ -135,33 +191,39 @@ export class HttpDiagnosticsMetrics {
       if (status !== undefined) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
       if (error !== undefined) attrs[ATTR_ERROR_TYPE] = error;
       else if (status !== undefined && status >= 500) attrs[ATTR_ERROR_TYPE] = String(status);
-      if (this.clientAttrs.size < 4096) this.clientAttrs.set(key, attrs);
+      if (this.clientAttrs.size < MAX_CACHED_ATTRIBUTES) this.clientAttrs.set(key, attrs);
     }
     return attrs;
   }
 
-  private onClientStart = ({ request }: { request: ClientRequest }): void => {
-    (request as unknown as Record<symbol, number>)[START] = performance.now();
-    request.once('error', (err: NodeJS.ErrnoException) => {
-      const start = (request as unknown as Record<symbol, number | undefined>)[START];
+  private recordClient(seconds: number, attrs: Attributes): void {
+    this.instruments?.clientDuration.record(seconds, attrs);
+  }
+
+  private onClientStart = ({ request }: ClientStartMessage): void => {
+    const req = request as TimedClientRequest;
+    req[kStart] = performance.now();
+    req.once('error', (err: NodeJS.ErrnoException) => {
+      const start = req[kStart];
       if (start === undefined) return;
-      (request as unknown as Record<symbol, number | undefined>)[START] = undefined;
-      this.clientDuration.record((performance.now() - start) / 1000, this.clientAttributes(method(request.method), request.host, clientPort(request), undefined, err?.code ?? err?.name ?? '_OTHER'));
+      req[kStart] = undefined;
+      this.recordClient((performance.now() - start) / 1000, this.clientAttributes(method(req.method), req.host, clientPort(req), undefined, err?.code ?? err?.name ?? '_OTHER'));
     });
   };
 
-  private onClientResponse = ({ request, response }: { request: ClientRequest; response: IncomingMessage }): void => {
-    const start = (request as unknown as Record<symbol, number | undefined>)[START];
+  private onClientResponse = ({ request, response }: ClientResponseMessage): void => {
+    const req = request as TimedClientRequest;
+    const start = req[kStart];
     if (start === undefined) return;
-    (request as unknown as Record<symbol, number | undefined>)[START] = undefined;
-    this.clientDuration.record((performance.now() - start) / 1000, this.clientAttributes(method(request.method), request.host, clientPort(request), response.statusCode, undefined));
+    req[kStart] = undefined;
+    this.recordClient((performance.now() - start) / 1000, this.clientAttributes(method(req.method), req.host, clientPort(req), response.statusCode, undefined));
   };
 
-  private onUndiciCreate = ({ request }: { request: object }): void => {
+  private onUndiciCreate = ({ request }: UndiciCreateMessage): void => {
     this.undiciStart.set(request, performance.now());
   };
 
-  private undiciRecord(request: { method?: string; origin?: string | URL }, status: number | undefined, error: string | undefined): void {
+  private undiciRecord(request: UndiciRequest, status: number | undefined, error: string | undefined): void {
     const start = this.undiciStart.get(request);
     if (start === undefined) return;
     this.undiciStart.delete(request);
@@ -174,14 +236,14 @@ export class HttpDiagnosticsMetrics {
     } catch {
       // origin unknown
     }
-    this.clientDuration.record((performance.now() - start) / 1000, this.clientAttributes(method(request.method), host, port, status, error));
+    this.recordClient((performance.now() - start) / 1000, this.clientAttributes(method(request.method), host, port, status, error));
   }
 
-  private onUndiciHeaders = ({ request, response }: { request: { method?: string; origin?: string }; response: { statusCode: number } }): void => {
+  private onUndiciHeaders = ({ request, response }: UndiciHeadersMessage): void => {
     this.undiciRecord(request, response.statusCode, undefined);
   };
 
-  private onUndiciError = ({ request, error }: { request: { method?: string; origin?: string }; error: Error & { code?: string } }): void => {
+  private onUndiciError = ({ request, error }: UndiciErrorMessage): void => {
     this.undiciRecord(request, undefined, error?.name === 'AbortError' ? 'cancelled' : (error?.code ?? error?.name ?? '_OTHER'));
   };
 }

@@ -1,4 +1,17 @@
-import type { Attributes, Histogram, MeterProvider } from '@opentelemetry/api';
+/**
+ * The one place agentmeter depends on internals of @opentelemetry/instrumentation-pg
+ * (pinned exactly in package.json; see OtelPgInternals in internal-types.ts):
+ * - `init()` returns InstrumentationNodeModuleDefinitions, the `pg` one with `patch`,
+ *   `supportedVersions` and `files`: their version check is replaced by agentmeter's;
+ * - `recordOperationDuration()` records its own duration: replaced by a no-op;
+ * - `_getClientQueryPatch()` wraps `Client.prototype.query`: wrapped once more, to record
+ *   the duration with `db.collection.name`;
+ * - `_operationDuration` (created by `_updateMetricInstruments()`) is the histogram
+ *   recorded into.
+ * test/internals.test.mjs fails, saying what changed, when any of these does: check it
+ * before changing the pinned version.
+ */
+import type { Attributes, MeterProvider } from '@opentelemetry/api';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_OPERATION_NAME,
@@ -8,79 +21,52 @@ import {
   ATTR_SERVER_PORT,
 } from '@agentmeter/semconv';
 import { checkSupportedVersion, report } from '@agentmeter/api';
+import { collectionName, operationName } from './statement';
 import { SUPPORTED_RANGES } from './version';
+import type { ModuleDefinitionLike, OtelPgInternals, PgClientLike, QueryFn, QueryPatch } from './internal-types';
 
 const ATTR_DB_NAMESPACE = 'db.namespace';
-const MAX_SCAN = 4096;
-const IDENT = String.raw`(?:"[^"]{1,63}"|[A-Za-z_][A-Za-z0-9_$]{0,62})`;
-const COLLECTION_RE = new RegExp(String.raw`^\s*(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?|INSERT\s+INTO\s+|SELECT\b[\s\S]*?\bFROM\s+(?:ONLY\s+)?)(${IDENT}(?:\.${IDENT})?)`, 'i');
-const LEADING_COMMENTS_RE = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*/;
-const OPERATION_RE = /^\s*([A-Za-z]+)/;
 
-function head(text: string): string {
-  // string literals and comments never reach a label
-  return (text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text)
-    .replace(LEADING_COMMENTS_RE, '')
-    .replace(/'(?:[^']|'')*'?/g, "''")
-    .replace(/\/\*[\s\S]*?\*\//g, ' ');
-}
-
-/**
- * `db.collection.name` of a statement: the table of a single-table SELECT ... FROM,
- * INSERT INTO, UPDATE or DELETE FROM (schema-qualified as written, quotes removed);
- * undefined when the statement does not name one plainly. Only the table identifier
- * leaves the query text: never values.
- */
-export function collectionName(text: string): string | undefined {
-  const m = COLLECTION_RE.exec(head(text));
-  return m ? m[1].replace(/"/g, '') : undefined;
-}
-
-/** `db.operation.name`: the statement's first keyword, upper-cased (SELECT, INSERT, ...). */
-export function operationName(text: string): string | undefined {
-  const m = OPERATION_RE.exec(head(text));
-  return m ? m[1].toUpperCase() : undefined;
-}
-
-interface PgClientLike {
-  database?: string;
-  connectionParameters?: { host?: string; port?: number };
-}
-
-/**
- * Postgres metrics through @opentelemetry/instrumentation-pg (pool metrics:
- * db.client.connection.count / .max / .pending_requests), its meter pointed at agentmeter.
- * db.client.operation.duration is recorded by agentmeter's own wrapper around the patched
- * `Client.prototype.query`, so that it carries `db.collection.name` too (instrumentation-pg
- * 0.76 puts the table only on spans). One record per query, whichever API form it used
- * (promise, callback, submittable).
- */
 function satisfiesPg(version: string, range: string): boolean {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read only when a pg file is patched
     return (require('semver/functions/satisfies') as (v: string, r: string) => boolean)(version, range);
   } catch {
     return true;
   }
 }
 
-export function enablePgInstrumentation(provider: MeterProvider): { disable(): void } {
-  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg');
+type OtelPgClass = new (config: object) => OtelPgInternals & {
+  setMeterProvider(provider: MeterProvider): void;
+  enable(): void;
+  disable(): void;
+};
 
-  class AgentmeterPgInstrumentation extends PgInstrumentation {
+let AgentmeterPgInstrumentation: OtelPgClass | undefined;
+
+/**
+ * The subclass of @opentelemetry/instrumentation-pg's PgInstrumentation, defined on first
+ * use so that the package (and @opentelemetry/instrumentation) is loaded only when pg is.
+ */
+function subclass(): OtelPgClass {
+  if (AgentmeterPgInstrumentation) return AgentmeterPgInstrumentation;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first enable(), not with this package
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as { PgInstrumentation: OtelPgClass };
+
+  class Subclass extends PgInstrumentation {
     constructor(config: object) {
       super(config);
     }
 
     // instrumentation-pg's own duration record (without the table) is replaced by ours.
-    recordOperationDuration(): void {}
+    override recordOperationDuration(): void {}
 
     // Every pg version is seen, so that one outside agentmeter's supported range (package.json
     // "agentmeter.instruments") is left alone with a warning instead of silently.
-    init(): unknown {
-      type Def = { name: string; supportedVersions: string[]; patch?: (e: unknown, v?: string) => unknown; files?: Def[] };
-      const defs = super.init() as Def[];
+    override init(): unknown {
+      const defs = super.init() as ModuleDefinitionLike[];
       const range = SUPPORTED_RANGES.pg!;
-      const guard = (d: Def, warn: boolean): void => {
+      const guard = (d: ModuleDefinitionLike, warn: boolean): void => {
         const patch = d.patch;
         d.supportedVersions = ['*'];
         if (patch) d.patch = (e, v) => ((warn ? checkSupportedVersion('pg', v, range) : v === undefined || satisfiesPg(v, range)) ? patch.call(d, e, v) : e);
@@ -90,9 +76,10 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
       return defs;
     }
 
-    _getClientQueryPatch(): (original: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown {
-      const otelPatch = super._getClientQueryPatch() as (original: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown;
-      const self = this as unknown as { _operationDuration: Histogram };
+    override _getClientQueryPatch(): QueryPatch {
+      const otelPatch = super._getClientQueryPatch();
+      // read when a query finishes: setMeterProvider() may have replaced the histogram since
+      const self: OtelPgInternals = this;
       return (original) => {
         const inner = otelPatch(original);
         return function agentmeterQuery(this: PgClientLike, ...args: unknown[]): unknown {
@@ -129,7 +116,7 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
           };
           const last = args.length - 1;
           if (last >= 0 && typeof args[last] === 'function') {
-            const cb = args[last] as (...a: unknown[]) => unknown;
+            const cb = args[last] as QueryFn;
             args[last] = function (this: unknown, err: unknown, ...rest: unknown[]) {
               finish(err);
               return cb.call(this, err, ...rest);
@@ -137,7 +124,7 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
             return inner.apply(this, args);
           }
           if (first && typeof first === 'object' && typeof first.callback === 'function') {
-            const cb = first.callback as (...a: unknown[]) => unknown;
+            const cb = first.callback as QueryFn;
             first.callback = function (this: unknown, err: unknown, ...rest: unknown[]) {
               finish(err);
               return cb.call(this, err, ...rest);
@@ -167,30 +154,29 @@ export function enablePgInstrumentation(provider: MeterProvider): { disable(): v
       };
     }
   }
-
-  const inst = new AgentmeterPgInstrumentation({ enabled: false, requireParentSpan: false });
-  inst.setMeterProvider(provider);
-  inst.enable();
-  return { disable: () => inst.disable() };
+  AgentmeterPgInstrumentation = Subclass;
+  return Subclass;
 }
 
-/** The `pg` row of the instrumentation table: the standard constructor / setMeterProvider / enable / disable shape. */
-export class PgMetricsInstrumentation {
-  private provider: MeterProvider | undefined;
-  private handle: { disable(): void } | undefined;
+/**
+ * Postgres metrics through @opentelemetry/instrumentation-pg (pool metrics:
+ * db.client.connection.count / .max / .pending_requests), its meter pointed at agentmeter.
+ * db.client.operation.duration is recorded by agentmeter's own wrapper around the patched
+ * `Client.prototype.query`, so that it carries `db.collection.name` too (instrumentation-pg
+ * puts the table only on spans). One record per query, whichever API form it used
+ * (promise, callback, submittable).
+ */
+export function enablePgInstrumentation(provider: MeterProvider): PgHandle {
+  const Ctor = subclass();
+  const inst = new Ctor({ enabled: false, requireParentSpan: false });
+  inst.setMeterProvider(provider);
+  inst.enable();
+  return { setMeterProvider: (p) => inst.setMeterProvider(p), disable: () => inst.disable() };
+}
 
-  constructor(_config?: { enabled?: boolean }) {}
-
-  setMeterProvider(provider: MeterProvider): void {
-    this.provider = provider;
-  }
-
-  enable(): void {
-    if (!this.handle && this.provider) this.handle = enablePgInstrumentation(this.provider);
-  }
-
-  disable(): void {
-    this.handle?.disable();
-    this.handle = undefined;
-  }
+/** A running instrumentation-pg subclass. */
+export interface PgHandle {
+  /** Record into this provider from now on. */
+  setMeterProvider(provider: MeterProvider): void;
+  disable(): void;
 }

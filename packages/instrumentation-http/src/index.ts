@@ -1,0 +1,10 @@
+/**
+ * @agentmeter/instrumentation-http: HTTP server and client metrics (node:http and
+ * fetch/undici) from Node's `diagnostics_channel`, without patching. The same without
+ * @opentelemetry/instrumentation: `HttpDiagnosticsMetrics` from
+ * `@agentmeter/instrumentation-http/metrics`.
+ */
+export { HttpInstrumentation } from './instrumentation';
+export { HttpDiagnosticsMetrics } from './http-metrics';
+export type { HttpInstrumentationConfig, HttpMetricsOptions } from './types';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version';

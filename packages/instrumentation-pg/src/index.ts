@@ -1,0 +1,8 @@
+/**
+ * @agentmeter/instrumentation-pg: Postgres (`pg`) metrics through
+ * @opentelemetry/instrumentation-pg, with `db.collection.name` on the operation duration.
+ */
+export { PgInstrumentation } from './instrumentation';
+export type { PgInstrumentationConfig } from './types';
+export { collectionName, operationName } from './statement';
+export { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_RANGES } from './version';

@@ -5,6 +5,4 @@
  * `@agentmeter/instrumentation-http/metrics`.
  */
 export { HttpInstrumentation } from './instrumentation';
-export { HttpDiagnosticsMetrics } from './http-metrics';
-export type { HttpInstrumentationConfig, HttpMetricsOptions } from './types';
-export { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+export type { HttpInstrumentationConfig } from './types';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { Registry, serializeAsync } from '@agentmeter/core';
-import { HttpInstrumentation, HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http';
-import { HttpDiagnosticsMetrics as Light } from '@agentmeter/instrumentation-http/metrics';
+import { HttpInstrumentation } from '@agentmeter/instrumentation-http';
+import { HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http/metrics';
 import { value, sum } from '@agentmeter/test-utils/exposition';
 
 async function serve(handler = (req, res) => { res.statusCode = req.url === '/boom' ? 503 : 200; res.end('ok'); }) {
@@ -22,8 +22,10 @@ function get(url) {
 // the server's 'close' (which records) may come a tick after the client has its response
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
-test('the index and the /metrics sub-path export the same light class', () => {
-  assert.equal(HttpDiagnosticsMetrics, Light);
+test('the index exports the InstrumentationBase class only; the light class is at /metrics', async () => {
+  const index = await import('@agentmeter/instrumentation-http');
+  assert.deepEqual(Object.keys(index).filter((k) => !['default', '__esModule', 'module.exports'].includes(k)).sort(), ['HttpInstrumentation']);
+  assert.equal(typeof HttpDiagnosticsMetrics, 'function');
 });
 
 test('HttpInstrumentation: server duration (status, error.type), active requests back to 0, node:http and fetch client durations', async (t) => {

@@ -3,7 +3,8 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { metrics } = require('@opentelemetry/api');
-const { HttpInstrumentation, PACKAGE_NAME } = require('@agentmeter/instrumentation-http');
+const { HttpInstrumentation } = require('@agentmeter/instrumentation-http');
+const { PACKAGE_NAME } = require('../dist/version.js');
 const { Registry, serializeAsync } = require('@agentmeter/core');
 
 test('require() works and the global MeterProvider is used by default', async () => {

@@ -4,5 +4,3 @@
  */
 export { PgInstrumentation } from './instrumentation';
 export type { PgInstrumentationConfig } from './types';
-export { collectionName, operationName } from './statement';
-export { PACKAGE_NAME, PACKAGE_VERSION, SUPPORTED_RANGES } from './version';

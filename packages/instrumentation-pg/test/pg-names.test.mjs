@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectionName, operationName } from '@agentmeter/instrumentation-pg';
+import { createRequire } from 'node:module';
+
+const { collectionName, operationName } = createRequire(import.meta.url)('../dist/statement.js');
 
 test('db.operation.name and db.collection.name come from the statement, never values', () => {
   const cases = [

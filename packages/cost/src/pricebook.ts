@@ -62,21 +62,42 @@ function num(v: unknown): number | undefined | null {
  * the pricing arithmetic. Pure: records nothing.
  */
 export class PriceBook {
-  private readonly models = new Map<string, ModelPrice>();
-  private readonly aliases = new Map<string, string>();
+  private readonly table = new Map<string, ModelPrice>();
+  private readonly aliasTable = new Map<string, string>();
   private readonly cache = new Map<string, ResolvedPrice | null>();
+  /** The shipped table, not read yet: without overrides it is read on first use, not at start. */
+  private shippedPending = false;
 
   constructor(options: PriceBookOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('PriceBook options: expected an object');
-    if (!options.replaceShippedPrices) this.merge(shippedPriceTable(), false);
     const p = options.prices;
+    // overrides are checked against the shipped table at once (an invalid one fails at start)
+    if (!options.replaceShippedPrices) {
+      if (p === undefined) this.shippedPending = true;
+      else this.merge(shippedPriceTable(), false);
+    }
     if (p !== undefined) {
       const table = typeof p === 'string' ? loadPriceFile(p, 'prices') : validatePriceTable(p, 'prices');
       this.merge(table, true);
     }
-    for (const [alias, target] of this.aliases) {
-      if (!this.models.has(target)) throw new RangeError(`prices.aliases["${alias}"]: target model "${target}" has no price`);
+    if (!this.shippedPending) {
+      for (const [alias, target] of this.aliases) {
+        if (!this.models.has(target)) throw new RangeError(`prices.aliases["${alias}"]: target model "${target}" has no price`);
+      }
     }
+  }
+
+  private get models(): Map<string, ModelPrice> {
+    if (this.shippedPending) {
+      this.shippedPending = false;
+      this.merge(shippedPriceTable(), false);
+    }
+    return this.table;
+  }
+
+  private get aliases(): Map<string, string> {
+    void this.models; // reads the shipped table if pending
+    return this.aliasTable;
   }
 
   private merge(t: PriceTable, override: boolean): void {

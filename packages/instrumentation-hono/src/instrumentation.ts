@@ -72,15 +72,20 @@ export class HonoInstrumentation extends InstrumentationBase<HonoInstrumentation
         ['*'],
         (exports: unknown, version?: string) => {
           checkSupportedVersion('hono', version, SUPPORTED_HONO_VERSIONS);
-          return this.patchModule(exports);
+          return this.manuallyInstrument(exports);
         },
         (exports: unknown) => this._unpatch(exports as HonoModule),
       ),
     ];
   }
 
-  /** Patch a `hono` module (`require('hono')` or an ESM namespace); returns what to use as its exports. */
+  /** @deprecated the same as {@link manuallyInstrument}. */
   patchModule<T>(exports: T): T {
+    return this.manuallyInstrument(exports);
+  }
+
+  /** Instrument a `hono` module you loaded yourself (`require('hono')` or an ESM namespace): the manual entry point every instrumentation has; returns what to use as its exports. */
+  manuallyInstrument<T>(exports: T): T {
     const m = exports as unknown as HonoModule;
     try {
       const Base = m?.Hono;

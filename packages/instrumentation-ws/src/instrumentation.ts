@@ -169,9 +169,14 @@ export class WsInstrumentation extends InstrumentationBase<WsInstrumentationConf
     };
   }
 
-  /** Patch a `ws` module (CJS exports or ESM namespace). Exported for tests and manual use. */
-  patchModule(moduleExports: unknown): void {
+  /** Instrument a `ws` module you loaded yourself (CJS exports or ESM namespace): the manual entry point every instrumentation has. */
+  manuallyInstrument(moduleExports: unknown): void {
     this._patch(moduleExports);
+  }
+
+  /** @deprecated the same as {@link manuallyInstrument}. */
+  patchModule(moduleExports: unknown): void {
+    this.manuallyInstrument(moduleExports);
   }
 
   private _patch(moduleExports: unknown): unknown {

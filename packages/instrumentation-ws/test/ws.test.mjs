@@ -218,8 +218,8 @@ test('require and import share one patch: every message counted exactly once', a
   fresh();
   const esm = await import('ws');
   assert.equal(esm.WebSocket, WebSocket, 'the ESM wrapper re-exports the CJS class');
-  instrumentation.patchModule(esm); // as the ESM hook would: a no-op, already patched
-  instrumentation.patchModule(require('ws'));
+  instrumentation.manuallyInstrument(esm); // as the ESM hook would: a no-op, already patched
+  instrumentation.manuallyInstrument(require('ws'));
   const wss = new esm.WebSocketServer({ host: '127.0.0.1', port: 0 });
   wss.on('connection', (s) => s.on('message', (d) => s.send(d)));
   const port = await listen(wss);
@@ -240,7 +240,7 @@ test('a second instrumentation instance replaces the first patch instead of stac
   const second = new WsInstrumentation({ clientMetrics: false });
   const r2 = new Registry();
   second.setMeterProvider(r2);
-  second.patchModule(require('ws'));
+  second.manuallyInstrument(require('ws'));
   fresh();
   const { wss, port, url } = await echoServer();
   const c = await connect(WebSocket, url);
@@ -254,7 +254,7 @@ test('a second instrumentation instance replaces the first patch instead of stac
   c.close();
   await closeServer(wss);
   second.disable();
-  instrumentation.patchModule(require('ws')); // back to the first one
+  instrumentation.manuallyInstrument(require('ws')); // back to the first one
   assert.equal(WebSocket.prototype[Symbol.for('agentmeter.ws.patched')], instrumentation);
 });
 

@@ -13,7 +13,6 @@ import { createRequire, register } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const KEY = Symbol.for('agentmeter.sdk.esm-hook');
-let hooks;
 if (!globalThis[KEY]) {
   const include = require('./dist/preload.js').esmHookPlan();
   if (include) {
@@ -21,16 +20,18 @@ if (!globalThis[KEY]) {
       paths: [require.resolve('@opentelemetry/instrumentation')],
     });
     const { supportsSyncHooks } = await import(new URL('supports-sync-hooks.mjs', `file://${iitm}`).href);
-    hooks = { include, iitm, sync: supportsSyncHooks() };
-    globalThis[KEY] = hooks.sync ? 'sync' : 'async';
+    if (supportsSyncHooks()) {
+      const { register: registerSync } = await import(new URL('register-hooks.mjs', `file://${iitm}`).href);
+      registerSync({ include });
+      globalThis[KEY] = 'sync';
+    } else {
+      register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include } });
+      globalThis[KEY] = 'async';
+    }
   }
 }
-// agentmeter's own modules load before the loader hook is in place: they need no wrapping,
-// and every module loaded after it goes through the hook
+// The loader hook is registered before agentmeter starts: the lazy enabling's own resolve
+// hook (registered by start()) must run first, outside import-in-the-middle's (inside it,
+// enabling an instrumentation mid-resolve makes import-in-the-middle fail to wrap the
+// module: the ESM end-to-end test of the Agents SDK caught it).
 require('./dist/register.js');
-if (hooks?.sync) {
-  const { register: registerSync } = await import(new URL('register-hooks.mjs', `file://${hooks.iitm}`).href);
-  registerSync({ include: hooks.include });
-} else if (hooks) {
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: hooks.include } });
-}

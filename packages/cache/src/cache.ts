@@ -12,6 +12,7 @@ import {
   METRIC_CACHE_SIZE,
 } from '@agentmeter/semconv';
 import { estimateMapBytes } from './size';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 /** cache.operation values. */
 export type CacheOperation = 'get' | 'set' | 'delete';
@@ -86,7 +87,7 @@ export class CacheMetrics {
     const mc = options.maxCaches;
     if (mc !== undefined && !(Number.isInteger(mc) && mc > 0)) throw new RangeError(`CacheMetrics option maxCaches: expected a positive integer, got ${String(mc)}`);
     this.maxCaches = mc ?? 1000;
-    this.inst = new CatalogueInstruments('@agentmeter/cache', '0.1.0', DEFS, options.meterProvider);
+    this.inst = new CatalogueInstruments(PACKAGE_NAME, PACKAGE_VERSION, DEFS, options.meterProvider);
   }
 
   /** Register the observable gauges on the current meter (again if the provider changed). */

@@ -10,6 +10,7 @@ import {
 } from '@agentmeter/semconv';
 import { PriceBook, type CallCost, type PriceBookOptions, type PricingResult } from './pricebook';
 import { estimateWith, type MonthlyCostEstimate, type MonthlyCostInput } from './estimate';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 const DEFS = {
   cost: CATALOGUE[METRIC_GEN_AI_CLIENT_COST],
@@ -75,7 +76,7 @@ export class CostTracker {
     if (mk !== undefined && !(Number.isInteger(mk) && mk > 0)) throw new RangeError(`CostTracker option maxTotalsKeys: expected a positive integer, got ${String(mk)}`);
     this.maxKeys = mk ?? 1000;
     this.prices = new PriceBook(options);
-    this.inst = new CatalogueInstruments('@agentmeter/cost', '0.1.0', DEFS, options.meterProvider);
+    this.inst = new CatalogueInstruments(PACKAGE_NAME, PACKAGE_VERSION, DEFS, options.meterProvider);
   }
 
   /**

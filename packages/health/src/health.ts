@@ -8,6 +8,7 @@ import {
   METRIC_GEN_AI_PROVIDER_HEALTH,
   PROVIDER_HEALTH_VALUES,
 } from '@agentmeter/semconv';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 /** A circuit breaker's state, by name or by its gauge value (0 closed, 1 open, 2 half-open). */
 export type CircuitBreakerState = 'closed' | 'open' | 'half_open' | 0 | 1 | 2;
@@ -93,7 +94,7 @@ export class ProviderHealth {
     const mp = options.maxProviders;
     if (mp !== undefined && !(Number.isInteger(mp) && mp > 0)) throw new RangeError(`ProviderHealth option maxProviders: expected a positive integer, got ${String(mp)}`);
     this.maxProviders = mp ?? 200;
-    this.inst = new CatalogueInstruments('@agentmeter/health', '0.1.0', NONE, options.meterProvider);
+    this.inst = new CatalogueInstruments(PACKAGE_NAME, PACKAGE_VERSION, NONE, options.meterProvider);
     this.bind();
   }
 

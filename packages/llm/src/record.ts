@@ -35,11 +35,12 @@ import {
   type GenAiMetricsMode,
 } from '@agentmeter/semconv';
 import { classifyError } from './errors';
+import { PACKAGE_VERSION } from './version';
 
 /** Instrumentation scope name of the LLM recorders. */
 export const LLM_SCOPE_NAME = '@agentmeter/llm';
 /** Version reported in the instrumentation scope. */
-export const LLM_SCOPE_VERSION = '0.1.0';
+export const LLM_SCOPE_VERSION = PACKAGE_VERSION;
 
 /** What identifies a GenAI call: the metric attributes (all low-cardinality). */
 export interface LlmCallAttributes {

@@ -15,6 +15,7 @@ import {
   METRIC_GEN_AI_CLIENT_SPEECH_TO_TEXT_AUDIO_DURATION,
   METRIC_GEN_AI_CLIENT_TEXT_TO_SPEECH_CHARACTERS,
 } from '@agentmeter/semconv';
+import { PACKAGE_VERSION } from './version';
 
 /** Instrumentation scope of the speech recorders. */
 export const SPEECH_SCOPE_NAME = '@agentmeter/speech';
@@ -75,7 +76,7 @@ export class SpeechRecorder {
   private readonly llm: LlmRecorder;
 
   constructor(options: SpeechRecorderOptions = {}) {
-    this.instruments = new CatalogueInstruments(SPEECH_SCOPE_NAME, '0.1.0', DEFS, options.meterProvider);
+    this.instruments = new CatalogueInstruments(SPEECH_SCOPE_NAME, PACKAGE_VERSION, DEFS, options.meterProvider);
     this.llm = options.llmRecorder ?? (options.meterProvider ? new LlmRecorder({ meterProvider: options.meterProvider }) : getDefaultLlmRecorder());
   }
 

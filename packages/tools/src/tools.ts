@@ -15,9 +15,10 @@ import {
   METRIC_GEN_AI_INVOKE_AGENT_TOOL_CALLS,
 } from '@agentmeter/semconv';
 import { errorTypeOf, isThenable } from './errors';
+import { PACKAGE_VERSION } from './version';
 
 const SCOPE = '@agentmeter/tools';
-const VERSION = '0.1.0';
+const VERSION = PACKAGE_VERSION;
 
 const DEFS = {
   tool: CATALOGUE[METRIC_GEN_AI_EXECUTE_TOOL_DURATION],

@@ -46,18 +46,27 @@ export function apiReports() {
         const s = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
         const f = s.flags;
         const kind = f & ts.SymbolFlags.Class ? 'class' : f & ts.SymbolFlags.Function ? 'function' : f & ts.SymbolFlags.Interface ? 'interface' : f & ts.SymbolFlags.TypeAlias ? 'type' : f & ts.SymbolFlags.Enum ? 'enum' : f & ts.SymbolFlags.Variable ? 'const' : 'other';
+        // the declarations' own .d.ts text (what tsc emitted: deterministic), not the
+        // checker's rendering of a type, whose union order depends on checking order
+        const decl = s.valueDeclaration ?? s.declarations?.[0];
+        const text = (n) => (n ? n.getText().replace(/\s+/g, ' ').trim() : '');
+        // a long inferred type (the typed CATALOGUE) is a union whose member order tsc emits in
+        // checking order, which differs between an incremental and a fresh build: its head only
+        const brief = (t) => (t.length > 300 && t.includes('<') ? `${t.slice(0, t.indexOf('<'))}<…>` : t);
         let type = '';
-        if (kind === 'function' || kind === 'const') {
-          const decl = s.valueDeclaration ?? s.declarations?.[0];
-          if (decl) type = checker.typeToString(checker.getTypeOfSymbolAtLocation(s, decl), undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType);
+        if (kind === 'const' && decl) {
+          type = brief(text(decl.type)) || checker.typeToString(checker.getTypeOfSymbolAtLocation(s, decl), undefined, ts.TypeFormatFlags.NoTruncation);
+        } else if (kind === 'function' && decl) {
+          const sigs = (s.declarations ?? []).filter((d) => ts.isFunctionDeclaration(d));
+          type = sigs.map((d) => `(${d.parameters.map((p) => text(p)).join(', ')}) => ${text(d.type)}`).join(' & ');
         } else if (kind === 'class') {
-          const decl = s.valueDeclaration ?? s.declarations?.[0];
           const inst = checker.getDeclaredTypeOfSymbol(s);
           const members = checker.getPropertiesOfType(inst).filter((p) => !(ts.getCombinedModifierFlags(p.valueDeclaration ?? p.declarations?.[0] ?? decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) && !p.name.startsWith('_'));
           type = `{ ${members.map((m) => m.name).sort().join(', ')} }`;
-        } else if (kind === 'interface' || kind === 'type') {
-          const t = checker.getDeclaredTypeOfSymbol(s);
-          type = kind === 'interface' ? `{ ${checker.getPropertiesOfType(t).map((p) => p.name).sort().join(', ')} }` : checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias);
+        } else if (kind === 'interface') {
+          type = `{ ${checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(s)).map((p) => p.name).sort().join(', ')} }`;
+        } else if (kind === 'type' && decl) {
+          type = brief(text(decl.type));
         }
         lines.push(`- ${kind} ${sym.name}${type ? `: ${type.length > 400 ? type.slice(0, 400) + '…' : type}` : ''}`);
       }

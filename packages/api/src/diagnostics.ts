@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { otelApi } from './otel-api';
 import * as dc from 'node:diagnostics_channel';
 
 /** Name of the `node:diagnostics_channel` channel every agentmeter diagnostic is published on. */
@@ -52,8 +52,8 @@ export function report(code: string, key: string, message: string): void {
   try {
     const d: Diagnostic = { code, message: `agentmeter: ${message}` };
     if (channel.hasSubscribers) channel.publish(d);
-    diag.warn(d.message);
     if (emitWarnings) process.emitWarning(d.message, { type: 'AgentmeterWarning', code });
+    otelApi().diag.warn(d.message);
   } catch {
     // a diagnostic must never break the app
   }

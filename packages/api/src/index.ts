@@ -8,3 +8,4 @@ export { checkSupportedVersion, satisfiesRange, versionInRange, versionSatisfies
 export { HTTP_ROUTE, MAX_HTTP_ROUTE_LENGTH, setHttpRoute, getHttpRoute, invalidHttpRoute, storeHttpRoute } from './http-route';
 export { classifyError } from './errors';
 export { setGenAiMetrics, getGenAiMetrics, isGenAiMetricsMode } from './genai-mode';
+export { otelApi } from './otel-api';

@@ -1,18 +1,18 @@
-import {
-  metrics,
-  type Attributes,
-  type Counter,
-  type Gauge,
-  type Histogram,
-  type Meter,
-  type MeterProvider,
-  type ObservableCounter,
-  type ObservableGauge,
-  type ObservableUpDownCounter,
-  type UpDownCounter,
+import type {
+  Attributes,
+  Counter,
+  Gauge,
+  Histogram,
+  Meter,
+  MeterProvider,
+  ObservableCounter,
+  ObservableGauge,
+  ObservableUpDownCounter,
+  UpDownCounter,
 } from '@opentelemetry/api';
 import type { InstrumentKind, MetricDefinition } from '@agentmeter/semconv';
 import { report } from './diagnostics';
+import { otelApi } from './otel-api';
 
 export type SyncInstrument = Counter | UpDownCounter | Histogram | Gauge;
 
@@ -116,7 +116,7 @@ export class CatalogueInstruments<D extends CatalogueDefs> {
 
   /** The meter these instruments come from (for app-specific instruments in the same scope). */
   getMeter(): Meter {
-    const p = this.pinned ?? metrics.getMeterProvider();
+    const p = this.pinned ?? otelApi().metrics.getMeterProvider();
     if (p !== this.provider || this.meter === undefined) {
       this.provider = p;
       this.meter = p.getMeter(this.scope, this.version);

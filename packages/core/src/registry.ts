@@ -1,26 +1,25 @@
-import {
-  createNoopMeter,
+import type {
+  Attributes,
+  BatchObservableCallback,
+  BatchObservableResult,
+  Counter,
+  Gauge,
+  Histogram,
+  Meter,
+  MeterOptions,
+  MeterProvider,
+  MetricOptions,
+  Observable,
+  ObservableCallback,
+  ObservableCounter,
+  ObservableGauge,
+  ObservableResult,
+  ObservableUpDownCounter,
+  UpDownCounter,
   ValueType,
-  type Attributes,
-  type BatchObservableCallback,
-  type BatchObservableResult,
-  type Counter,
-  type Gauge,
-  type Histogram,
-  type Meter,
-  type MeterOptions,
-  type MeterProvider,
-  type MetricOptions,
-  type Observable,
-  type ObservableCallback,
-  type ObservableCounter,
-  type ObservableGauge,
-  type ObservableResult,
-  type ObservableUpDownCounter,
-  type UpDownCounter,
 } from '@opentelemetry/api';
 import { CATALOGUE, CATALOGUE_BUCKETS, isCatalogueName } from '@agentmeter/semconv';
-import { report } from '@agentmeter/api';
+import { otelApi, report } from '@agentmeter/api';
 import { escapeHelp, prometheusName, type PromKind } from './names';
 import type { HistogramSeries, ScalarSeries } from './series';
 import { histogramFactory, makeScalar, SeriesStore } from './storage';
@@ -275,7 +274,11 @@ const PROM_KIND: Record<InstrumentKind, PromKind> = {
   histogram: 'histogram',
 };
 
-const noopMeter = createNoopMeter();
+/** OpenTelemetry's no-op meter, for instruments that record nothing (the API loads on first need). */
+let noop: Meter | undefined;
+const noopMeter = (): Meter => (noop ??= otelApi().createNoopMeter());
+/** `ValueType.DOUBLE` of @opentelemetry/api (a const enum value: the API need not load for it). */
+const VALUE_TYPE_DOUBLE = 1 as ValueType;
 
 /** Who writes an instrument: agentmeter itself, an OpenTelemetry instrumentation it turned on (http-otel, pg), or the app. */
 function owner(scope: InstrumentScope): 'agentmeter' | 'otel' | 'app' {
@@ -399,7 +402,7 @@ export class Registry implements MeterProvider {
       kind,
       unit,
       description,
-      valueType: options?.valueType ?? ValueType.DOUBLE,
+      valueType: options?.valueType ?? VALUE_TYPE_DOUBLE,
       scope,
       monotonic,
       promKind,
@@ -516,18 +519,18 @@ export class Registry implements MeterProvider {
 function noopFor(kind: InstrumentKind): object {
   switch (kind) {
     case 'counter':
-      return noopMeter.createCounter('noop');
+      return noopMeter().createCounter('noop');
     case 'updowncounter':
-      return noopMeter.createUpDownCounter('noop');
+      return noopMeter().createUpDownCounter('noop');
     case 'histogram':
-      return noopMeter.createHistogram('noop');
+      return noopMeter().createHistogram('noop');
     case 'gauge':
-      return noopMeter.createGauge('noop');
+      return noopMeter().createGauge('noop');
     case 'observablecounter':
-      return noopMeter.createObservableCounter('noop');
+      return noopMeter().createObservableCounter('noop');
     case 'observableupdowncounter':
-      return noopMeter.createObservableUpDownCounter('noop');
+      return noopMeter().createObservableUpDownCounter('noop');
     default:
-      return noopMeter.createObservableGauge('noop');
+      return noopMeter().createObservableGauge('noop');
   }
 }

@@ -1,7 +1,6 @@
 import * as dc from 'node:diagnostics_channel';
 import type { ClientRequest, Server } from 'node:http';
 import type { Attributes, Histogram, Meter, MeterProvider, UpDownCounter } from '@opentelemetry/api';
-import { metrics } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -16,7 +15,7 @@ import {
   METRIC_HTTP_SERVER_ACTIVE_REQUESTS,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@agentmeter/semconv';
-import { createCatalogueInstrument, HTTP_ROUTE, report } from '@agentmeter/api';
+import { createCatalogueInstrument, HTTP_ROUTE, otelApi, report } from '@agentmeter/api';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 import type { HttpMetricsOptions } from './types';
 import {
@@ -81,7 +80,7 @@ export class HttpDiagnosticsMetrics {
    * @param provider the MeterProvider to record into (default: the global one)
    * @param opts which events to record (each default true)
    */
-  constructor(provider: MeterProvider = metrics.getMeterProvider(), opts: HttpMetricsOptions = {}) {
+  constructor(provider: MeterProvider = otelApi().metrics.getMeterProvider(), opts: HttpMetricsOptions = {}) {
     this.meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     this.opts = { server: opts.server !== false, client: opts.client !== false, undici: opts.undici !== false };
   }

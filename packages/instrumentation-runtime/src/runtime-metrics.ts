@@ -12,8 +12,7 @@ import type {
   ObservableGauge,
   ObservableUpDownCounter,
 } from '@opentelemetry/api';
-import { metrics } from '@opentelemetry/api';
-import { createCatalogueInstrument, createCatalogueObservable, report } from '@agentmeter/api';
+import { createCatalogueInstrument, createCatalogueObservable, otelApi, report } from '@agentmeter/api';
 import {
   ATTR_CPU_MODE,
   ATTR_V8JS_GC_TYPE,
@@ -137,7 +136,7 @@ export class RuntimeMetrics {
 
   constructor(config: RuntimeMetricsConfig = {}) {
     this._config = { ...config };
-    this._meter = (config.meterProvider ?? metrics.getMeterProvider()).getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+    this._meter = (config.meterProvider ?? otelApi().metrics.getMeterProvider()).getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     this._obs = createObservables(this._meter);
     if (config.enabled !== false) this.enable();
   }

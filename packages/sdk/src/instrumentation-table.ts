@@ -21,8 +21,12 @@ export interface InstrumentationLike {
   disable(): void;
 }
 
-/** A class of the standard shape: `new X({ enabled: false })`, then setMeterProvider, enable. */
-export type InstrumentationClass = new (config?: { enabled?: boolean }) => InstrumentationLike;
+/**
+ * A class of the standard shape: `new X({ enabled: false, meterProvider })`, then
+ * setMeterProvider, enable. `meterProvider` in the config is for classes that would
+ * otherwise ask the global one at construction (the runtime metrics); others ignore it.
+ */
+export type InstrumentationClass = new (config?: { enabled?: boolean; meterProvider?: MeterProvider }) => InstrumentationLike;
 
 /** One row of the table. */
 export interface InstrumentationRow {

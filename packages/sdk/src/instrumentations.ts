@@ -23,7 +23,7 @@ function enableNow(name: InstrumentationName, provider: MeterProvider): { disabl
   if (!load) return undefined;
   try {
     const Ctor = load();
-    const inst = new Ctor({ enabled: false });
+    const inst = new Ctor({ enabled: false, meterProvider: provider });
     inst.setMeterProvider(provider);
     inst.enable();
     return inst;

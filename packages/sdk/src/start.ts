@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { metrics, type Meter } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
 import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
 import { report, setGenAiMetrics } from '@agentmeter/api';
 import type { CostTracker } from '@agentmeter/cost';
@@ -10,6 +10,7 @@ import { isMainThread } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import { OWN_SIGNAL_HANDLER, ProcessTreeMetrics } from './multiprocess';
 import { createMetricsHandler, createMetricsServer } from './server';
+import { cancelPendingGlobal, setGlobalMeterProviderLazily } from './global-provider';
 
 const GLOBAL_KEY = Symbol.for('agentmeter.sdk.handle');
 /** Longest the SIGTERM handler waits for the final OTLP export. */
@@ -102,8 +103,8 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
     };
   }
 
-  if (!metrics.setGlobalMeterProvider(registry))
-    report('AGENTMETER_GLOBAL_PROVIDER', 'global', 'another global MeterProvider was already registered: agentmeter instruments its own signals only');
+  // the global MeterProvider, registered when @opentelemetry/api is first used (global-provider.ts)
+  setGlobalMeterProviderLazily(registry);
 
   const http = new HttpDiagnosticsMetrics(registry, {
     server: config.instrumentations.has('http'),
@@ -214,6 +215,7 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
         if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
         server?.closeAllConnections?.();
         await otlp?.shutdown().catch((e: Error) => report('AGENTMETER_OTLP_FAILED', 'shutdown', `OTLP shutdown failed: ${e.message}`));
+        cancelPendingGlobal();
         if (current() === handle) (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] = undefined;
       })();
       return shutdownPromise;

@@ -97,3 +97,32 @@ test('start() from code turns instrumentations on at once (the app may have load
   const out = run(['-e', `const { start } = require('@agentmeter/sdk'); const h = start({ port: 0, instrumentations: ['ai'] }); console.log('loaded ' + Object.keys(require.cache).some((k) => /instrumentation-ai\\/dist/.test(k))); h.shutdown();`]);
   assert.equal(out.loaded, 'true');
 });
+
+test('--import: import-in-the-middle\'s loader hook loads at the first import of an instrumented package, not at start nor for require()', { skip: !require(require.resolve('import-in-the-middle/supports-sync-hooks.mjs', { paths: [require.resolve('@opentelemetry/instrumentation')] })).supportsSyncHooks() && 'a loader thread on this Node: the hook is registered at start' }, () => {
+  const dir = mkdtempSync(join(root, '.tmp-lazy-'));
+  try {
+    const app = join(dir, 'app.mjs');
+    writeFileSync(
+      app,
+      `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
+const iitm = () => Object.keys(require.cache).some((k) => k.endsWith('/import-in-the-middle/create-hook.mjs'));
+console.log('start ' + iitm());
+await import('node:http');
+await import(${JSON.stringify(new URL('../dist/config.js', import.meta.url).href)});
+console.log('others ' + iitm());
+require('ws');
+console.log('required ' + iitm());
+const { WebSocketServer } = await import('ws');
+console.log('imported ' + iitm() + ' ' + (typeof WebSocketServer));
+`,
+    );
+    const out = run(['--import', '@agentmeter/sdk/register', app]);
+    assert.equal(out.start, 'false');
+    assert.equal(out.others, 'false', 'a builtin and a file outside the include list');
+    assert.equal(out.required, 'false', 'require() is require-in-the-middle\'s');
+    assert.equal(out.imported, 'true function');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

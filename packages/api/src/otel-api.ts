@@ -11,5 +11,6 @@ let api: typeof OtelApi | undefined;
 
 /** The `@opentelemetry/api` module (required on the first call). */
 export function otelApi(): typeof OtelApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the point of this module
   return (api ??= require('@opentelemetry/api') as typeof OtelApi);
 }

@@ -1,21 +1,25 @@
 /**
- * import-in-the-middle's synchronous ESM loader hook, loaded on first need (issue 18).
+ * The `--import` preload's one in-thread ESM loader hook (issue 18).
  *
- * The `--import` preload must register a loader hook before the app imports anything,
- * but import-in-the-middle's hook module (with es-module-lexer, cjs-module-lexer and
- * acorn) takes ~30 ms to load. So the preload registers this small hook instead, through
- * `module.registerHooks` (in-thread): it lets every resolution through until one resolves
- * (by `import`, not `require`, which require-in-the-middle covers) into a package an
- * enabled instrumentation wraps, then loads import-in-the-middle's hook, configured as
- * its own `register-hooks.mjs` would be, and hands it this and every later resolution
- * and load. Nothing before that first import needed wrapping, so nothing is missed; a
- * process that never imports such a package never loads import-in-the-middle.
+ * It registers, through `module.registerHooks`, one hook that does two things:
+ * - tells the lazy enabling (lazy.ts) of every ESM resolution first, so an
+ *   instrumentation is turned on before its library is resolved, outside
+ *   import-in-the-middle's resolve (inside it, import-in-the-middle fails to wrap the
+ *   module: the Agents SDK's ESM end-to-end test caught that);
+ * - loads import-in-the-middle's loader hook (with es-module-lexer, cjs-module-lexer and
+ *   acorn: ~30 ms) only when an import (not a `require`, which require-in-the-middle
+ *   covers) first resolves into a package an enabled instrumentation wraps, configured as
+ *   its own `register-hooks.mjs` would be, and hands it this and every later resolution
+ *   and load. Nothing before that first import needed wrapping, so nothing is missed; a
+ *   process that never imports such a package never loads import-in-the-middle.
+ * The preload registers it after agentmeter's own modules have loaded, so they do not go
+ * through it.
  */
 import Module from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { report } from '@agentmeter/api';
-import { packageOf } from './lazy';
+import { esmResolutionsFed, esmResolving, packageOf } from './lazy';
 
 interface ResolveContext {
   conditions?: readonly string[];
@@ -50,14 +54,43 @@ export function includeMatcher(include: ReadonlyArray<string | RegExp>): (url: s
   };
 }
 
+/**
+ * Whether import-in-the-middle can run in-thread through `module.registerHooks` on this
+ * Node: the thresholds of its `supportsSyncHooks()` (import-in-the-middle 3.x; the fix
+ * is nodejs/node#59929: >= 22.22.3, >= 24.11.1, >= 25.1.0, 26+), checked here without
+ * loading it (test/esm-hook.test.mjs compares the two).
+ */
+export function syncHooksSupported(version: string = process.versions.node): boolean {
+  const [major, minor, patch] = version.split('.').map((n) => parseInt(n, 10));
+  if (major >= 26) return true;
+  if (major === 25) return minor >= 1;
+  if (major === 24) return minor > 11 || (minor === 11 && patch >= 1);
+  if (major === 22) return minor > 22 || (minor === 22 && patch >= 3);
+  return false;
+}
+
+/** import-in-the-middle's directory: the copy @opentelemetry/instrumentation uses. */
+function iitmDir(): string {
+  return dirname(require.resolve('import-in-the-middle/package.json', { paths: [require.resolve('@opentelemetry/instrumentation')] }));
+}
+
+let fed = false;
 let registered = false;
 
 /**
- * Register the hook for `include` (import-in-the-middle's include list), with
- * import-in-the-middle's files in `iitmDir`. Needs `module.registerHooks` and a Node whose
- * synchronous hooks import-in-the-middle supports (its `supportsSyncHooks()`).
+ * Before start(): the lazy enabling is to expect ESM resolutions from this hook (the
+ * preload registers it right after start()).
  */
-export function registerLazyIitmHook(include: Array<string | RegExp>, iitmDir: string): void {
+export function feedEsmResolutions(): void {
+  fed = true;
+  esmResolutionsFed();
+}
+
+/**
+ * Register the hook for `include` (import-in-the-middle's include list). Needs
+ * `module.registerHooks` and syncHooksSupported().
+ */
+export function registerLazyIitmHook(include: Array<string | RegExp>): void {
   if (registered) return;
   registered = true;
   const wanted = includeMatcher(include);
@@ -66,8 +99,9 @@ export function registerLazyIitmHook(include: Array<string | RegExp>, iitmDir: s
   const loadHook = (): IitmHook | undefined => {
     try {
       // require(esm): create-hook.mjs has no top-level await; loaded in this thread, at once
-      const { createHook } = require(join(iitmDir, 'create-hook.mjs')) as { createHook: (meta: { url: string }) => IitmHook };
-      const h = createHook({ url: pathToFileURL(join(iitmDir, 'register-hooks.mjs')).href });
+      const dir = iitmDir();
+      const { createHook } = require(join(dir, 'create-hook.mjs')) as { createHook: (meta: { url: string }) => IitmHook };
+      const h = createHook({ url: pathToFileURL(join(dir, 'register-hooks.mjs')).href });
       h.applyOptions({ include });
       return h;
     } catch (err) {
@@ -79,6 +113,7 @@ export function registerLazyIitmHook(include: Array<string | RegExp>, iitmDir: s
   const registerHooks = (Module as unknown as { registerHooks: (hooks: object) => unknown }).registerHooks;
   registerHooks({
     resolve(specifier: string, context: ResolveContext, next: NextResolve): ResolveResult {
+      if (fed) esmResolving(specifier, context.parentURL);
       if (hook) return hook.resolveSync(specifier, context, next);
       const result = next(specifier, context);
       if (failed || context.conditions?.includes('require') || !wanted(result.url)) return result;

@@ -97,13 +97,27 @@ function registerHooksFn(): ((hooks: object) => unknown) | undefined {
   return typeof f === 'function' ? f : undefined;
 }
 
+/**
+ * An ESM resolution about to happen: fire what waits for its package (or its importer's).
+ * Called by this module's own resolve hook, or by the preload's one hook (esm-hook.ts),
+ * which calls it before import-in-the-middle's resolve.
+ */
+export function esmResolving(specifier: string, parentURL: string | undefined): void {
+  if (waiting.size !== 0 && !fire(packageOf(specifier))) fire(packageOf(parentURL));
+}
+
+/** The `--import` preload's hook (esm-hook.ts) will report every ESM resolution: no hook of our own. */
+export function esmResolutionsFed(): void {
+  esmHookInstalled = true;
+}
+
 function installEsmHook(): boolean {
   if (esmHookInstalled) return true;
   const registerHooks = registerHooksFn();
   if (!registerHooks) return false;
   registerHooks({
     resolve(specifier: string, context: { parentURL?: string }, next: (s: string, c: unknown) => unknown) {
-      if (waiting.size !== 0 && !fire(packageOf(specifier))) fire(packageOf(context?.parentURL));
+      esmResolving(specifier, context?.parentURL);
       return next(specifier, context);
     },
   });

@@ -116,11 +116,17 @@ async function runOnce(name, mode) {
     child.send('stop');
     const [stats] = await once(child, 'message');
     if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return { usPerReq: stats.cpuMicros / stats.requests, rps: stats.requests / elapsed, p99: r.p99, recorded: stats.recorded, requests: stats.requests };
+    return { usPerReq: stats.cpuMicros / stats.requests, userPerReq: stats.userMicros / stats.requests, rps: stats.requests / elapsed, p99: r.p99, recorded: stats.recorded, requests: stats.requests };
   } finally {
     child.send('exit');
     await Promise.race([exited, sleep(3000).then(() => child.kill())]);
   }
+}
+
+// BENCH_HTTP_MODES=name,name: only these modes (the first is the baseline)
+if (process.env.BENCH_HTTP_MODES) {
+  const keep = process.env.BENCH_HTTP_MODES.split(',');
+  for (const k of Object.keys(MODES)) if (!keep.includes(k)) delete MODES[k];
 }
 
 const res = {};
@@ -169,6 +175,13 @@ table(
 );
 const a = med.agentmeter.usPerReq;
 const perRound = res.agentmeter.map((x, i) => x.usPerReq / res.uninstrumented[i].usPerReq);
+const perRoundUser = res.agentmeter.map((x, i) => x.userPerReq / res.uninstrumented[i].userPerReq);
+console.log('per-round total', perRound.map((r) => r.toFixed(3)).join(' '));
+console.log('per-round user ', perRoundUser.map((r) => r.toFixed(3)).join(' '));
+console.log('abs total none ', res.uninstrumented.map((r) => r.usPerReq.toFixed(1)).join(' '));
+console.log('abs total am   ', res.agentmeter.map((r) => r.usPerReq.toFixed(1)).join(' '));
+console.log('abs user none  ', res.uninstrumented.map((r) => r.userPerReq.toFixed(1)).join(' '));
+console.log('abs user am    ', res.agentmeter.map((r) => r.userPerReq.toFixed(1)).join(' '));
 const spread = Math.max(...perRound) - Math.min(...perRound);
 result('http', {
   values: { ...med, perRoundRatios: perRound },

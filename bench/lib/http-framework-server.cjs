@@ -89,7 +89,7 @@ process.on('message', (m) => {
   } else if (m === 'stop') {
     const d = process.cpuUsage(cpu0);
     const n = requests;
-    recorded().then((r) => process.send({ cpuMicros: d.user + d.system, requests: n, recorded: r }));
+    recorded().then((r) => process.send({ cpuMicros: d.user + d.system, userMicros: d.user, requests: n, recorded: r }));
   } else if (m === 'exit') {
     process.exit(0);
   }

@@ -2,9 +2,16 @@
 // uninstrumented vs agentmeter's preload (default auto-instrumentation: HTTP metrics from
 // diagnostics_channel incl. active requests, runtime metrics, metrics server on a free port)
 // vs a prom-client histogram per request vs OpenTelemetry instrumentation-http (metrics only).
-// Load: autocannon in a process of its own on 127.0.0.1 (bench/lib/load.mjs), bounded in
-// time; with taskset and 2+ CPUs the server runs on CPU 1 and the load on CPU 0 (BENCH_PIN=0
-// turns that off). Server CPU time only: the load's CPU is not counted.
+// Load: autocannon in one process of its own on 127.0.0.1 (bench/lib/load.mjs) at a fixed
+// rate; with taskset and 2+ CPUs every server runs on CPU 1 and the load on CPU 0
+// (BENCH_PIN=0 turns that off). Server CPU time only: the load's CPU is not counted.
+// Stability on a small, shared machine (issue 18): the load moves between the servers in
+// short slices, round after round (order reversed every other round), so that a slow spell
+// of the machine (per-request CPU of one server varies 2x over a minute on a 2-core VM)
+// falls on every server alike; and every epoch starts fresh server processes, so that one
+// process's luck (code layout, heap, JIT) is not a mode's figure. A server's figure is its
+// CPU over all its slices divided by its requests; the spread is the min-max of the
+// epochs' figures: how far the figure moves between independent parts of one run.
 // --frameworks (or BENCH_HTTP_FRAMEWORKS=1): hello-world Express and Fastify apps instead
 // (GET /hello/:name), each plain vs the agentmeter preload (http.route recorded) vs the
 // same preload without the framework's route instrumentation (the route lookup's cost)
@@ -12,6 +19,7 @@
 // instrumentation-http (Fastify) vs a prom-client middleware (express-prom-bundle; a
 // prom-client onResponse hook for Fastify).
 //   node bench/http.mjs [--small] [--frameworks]
+// BENCH_HTTP_ROUNDS, BENCH_HTTP_SLICE (seconds), BENCH_HTTP_RATE, BENCH_HTTP_MODES=a,b
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -23,13 +31,15 @@ const OTEL_PRELOAD = fileURLToPath(new URL('./lib/otel-http-preload.cjs', import
 const FRAMEWORK_SERVER = fileURLToPath(new URL('./lib/http-framework-server.cjs', import.meta.url));
 const OTEL_EXPRESS_PRELOAD = fileURLToPath(new URL('./lib/otel-express-preload.cjs', import.meta.url));
 const FRAMEWORKS = process.argv.includes('--frameworks') || process.env.BENCH_HTTP_FRAMEWORKS === '1';
-const DURATION = pick(4, 0.5); // seconds measured per run
-const WARMUP = pick(1.5, 0.25);
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? pick(9, 1));
+const SLICE = Number(process.env.BENCH_HTTP_SLICE ?? pick(1, 0.25)); // seconds of load per server per round
+const WARMUP = pick(2, 0.25);
+const EPOCHS = Number(process.env.BENCH_HTTP_EPOCHS ?? pick(5, 1)); // fresh server processes each
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? pick(10, 2)); // per epoch
 const CONNECTIONS = 8;
-// A fixed request rate, well below saturation on 2 cores, the same for every server: CPU per
-// request is compared at equal load (at saturation, syscall batching varies with throughput).
-const RATE = Number(process.env.BENCH_HTTP_RATE ?? pick(8000, 4000));
+// A fixed request rate, well below saturation on 2 cores (the load generator itself tops out
+// near 7,500/s pinned to one CPU here), the same for every server: CPU per request is
+// compared at equal load (at saturation, syscall batching varies with throughput).
+const RATE = Number(process.env.BENCH_HTTP_RATE ?? pick(5000, 2000));
 
 const MODES = {
   uninstrumented: { env: { BENCH_MODE: 'none' }, execArgv: [] },
@@ -53,15 +63,19 @@ const PIN = process.env.BENCH_PIN !== '0' && (await import('node:os')).available
   }
 })();
 
-/** autocannon in its own process (on CPU 0 when pinned). */
-async function load(opts) {
-  const args = [LOAD, JSON.stringify(opts)];
-  const child = PIN ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`load generator exited ${code}`);
-  return JSON.parse(out);
+/** The load generator: one autocannon process for the run (on CPU 0 when pinned). */
+async function startLoad() {
+  const child = PIN ? spawn('taskset', ['-c', '0', process.execPath, LOAD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }) : fork(LOAD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [m] = await once(child, 'message');
+  if (m !== 'ready') throw new Error('load generator did not start');
+  return {
+    run: async (opts) => {
+      child.send(opts);
+      const [r] = await once(child, 'message');
+      return r;
+    },
+    stop: () => child.send('exit'),
+  };
 }
 
 // attribution: the same preload with only some instrumentations on
@@ -96,68 +110,99 @@ if (FRAMEWORKS) {
   }
 }
 
-header('HTTP', `hello-world node:http server in a child process; autocannon in another process, ${CONNECTIONS} connections at a fixed ${RATE} requests/s, ${DURATION} s measured after ${WARMUP} s warm-up; server CPU (user+system, process.cpuUsage) per request${PIN ? ' (server pinned to CPU 1, load generator to CPU 0)' : ''}; median of ${ROUNDS} interleaved rounds.`);
+header('HTTP', `hello-world node:http servers in child processes, all running throughout; autocannon in another process, ${CONNECTIONS} connections at a fixed ${RATE} requests/s, moved between the servers in ${SLICE} s slices, ${ROUNDS} rounds in each of ${EPOCHS} epochs (fresh server processes each, ${WARMUP} s warm-up); server CPU (process.cpuUsage, user+system and user) per request over all slices${PIN ? ' (servers pinned to CPU 1, load generator to CPU 0)' : ''}; spread: min-max of the epochs' figures.`);
 
-async function runOnce(name, mode) {
+/** Start one server of `mode`; `slice(seconds)` puts the load on it and returns its CPU and requests meanwhile. */
+async function startServer(name, mode, load) {
   const opts = { env: { ...process.env, ...mode.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
   const child = PIN
     ? spawn('taskset', ['-c', '1', process.execPath, ...mode.execArgv, mode.server ?? SERVER], opts)
     : fork(mode.server ?? SERVER, [], { ...opts, execArgv: mode.execArgv });
   const exited = once(child, 'exit');
-  try {
-    const [{ port }] = await Promise.race([once(child, 'message'), exited.then(([c]) => Promise.reject(new Error(`${name} server exited ${c}`)))]);
-    const url = `http://127.0.0.1:${port}${mode.path ?? '/'}`;
-    await load({ url, connections: CONNECTIONS, duration: WARMUP });
-    child.send('start');
-    await sleep(20);
-    const t0 = performance.now();
-    const r = await load({ url, connections: CONNECTIONS, duration: DURATION, overallRate: RATE });
-    const elapsed = (performance.now() - t0) / 1000;
-    child.send('stop');
-    const [stats] = await once(child, 'message');
-    if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return { usPerReq: stats.cpuMicros / stats.requests, userPerReq: stats.userMicros / stats.requests, rps: stats.requests / elapsed, p99: r.p99, recorded: stats.recorded, requests: stats.requests };
-  } finally {
-    child.send('exit');
-    await Promise.race([exited, sleep(3000).then(() => child.kill())]);
-  }
+  const [{ port }] = await Promise.race([once(child, 'message'), exited.then(([c]) => Promise.reject(new Error(`${name} server exited ${c}`)))]);
+  const url = `http://127.0.0.1:${port}${mode.path ?? '/'}`;
+  await load.run({ url, connections: CONNECTIONS, duration: WARMUP, overallRate: RATE });
+  return {
+    async slice(seconds) {
+      child.send('start');
+      const t0 = performance.now();
+      const r = await load.run({ url, connections: CONNECTIONS, duration: seconds, overallRate: RATE });
+      const elapsed = (performance.now() - t0) / 1000;
+      child.send('stop');
+      const [stats] = await once(child, 'message');
+      if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      return { cpu: stats.cpuMicros, user: stats.userMicros, requests: stats.requests, p99: r.p99, recorded: stats.recorded, seconds: elapsed };
+    },
+    async stop() {
+      child.send('exit');
+      await Promise.race([exited, sleep(3000).then(() => child.kill())]);
+    },
+  };
 }
 
-// BENCH_HTTP_MODES=name,name: only these modes (the first is the baseline)
+// BENCH_HTTP_MODES=name,name: only these modes (keep each one's baseline among them)
 if (process.env.BENCH_HTTP_MODES) {
   const keep = process.env.BENCH_HTTP_MODES.split(',');
   for (const k of Object.keys(MODES)) if (!keep.includes(k)) delete MODES[k];
 }
-
-const res = {};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, mode] of Object.entries(MODES)) {
-    const r = await runOnce(name, mode);
-    if (r.recorded !== null && !(r.recorded > 0) && !mode.env.BENCH_NO_VERIFY) throw new Error(`${name}: the instrumentation recorded no request`);
-    (res[name] ??= []).push(r);
+const names = Object.keys(MODES);
+const load = await startLoad();
+const res = Object.fromEntries(names.map((n) => [n, []]));
+try {
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    // fresh processes every epoch: a process's own luck (code layout, heap, JIT) is not one server's figure
+    const servers = {};
+    try {
+      for (const n of names) servers[n] = await startServer(n, MODES[n], load);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const n of round % 2 ? [...names].reverse() : names) res[n].push({ ...(await servers[n].slice(SLICE)), epoch });
+      }
+    } finally {
+      for (const s of Object.values(servers)) await s.stop();
+    }
   }
+} finally {
+  load.stop();
+}
+for (const [n, rs] of Object.entries(res)) {
+  const last = rs.at(-1);
+  if (last.recorded !== null && !(last.recorded > 0) && !MODES[n].env.BENCH_NO_VERIFY) throw new Error(`${n}: the instrumentation recorded no request`);
 }
 
-/** Min-max over rounds of this mode's CPU/unit divided by the same round's baseline (uninstrumented, or the plain framework). */
-function roundRange(rs, baseline = 'uninstrumented') {
-  const r = rs.map((x, i) => x.usPerReq / res[baseline][i].usPerReq);
-  return Math.min(...r).toFixed(2) + '-' + Math.max(...r).toFixed(2) + 'x';
+/** CPU (or user CPU) µs per request over the given rounds' slices. */
+const perReq = (rs, key = 'cpu', idx = rs.map((_, i) => i)) => idx.reduce((a, i) => a + rs[i][key], 0) / idx.reduce((a, i) => a + rs[i].requests, 0);
+/** This mode against its baseline: the ratio over all rounds, and its min-max over the epochs (each its own processes). */
+function against(name, key = 'cpu') {
+  const base = res[MODES[name].baseline ?? 'uninstrumented'];
+  const r = (idx) => perReq(res[name], key, idx) / perReq(base, key, idx);
+  const blocks = [];
+  for (let e = 0; e < EPOCHS; e++) blocks.push(r(res[name].map((x, i) => (x.epoch === e ? i : -1)).filter((i) => i >= 0)));
+  return { ratio: r(undefined), min: Math.min(...blocks), max: Math.max(...blocks), spread: Math.max(...blocks) - Math.min(...blocks) };
 }
 const med = {};
 for (const [name, rs] of Object.entries(res)) {
+  const cpu = against(name), user = against(name, 'user');
   med[name] = {
-    usPerReq: median(rs.map((x) => x.usPerReq)),
-    rps: median(rs.map((x) => x.rps)),
+    usPerReq: perReq(rs),
+    userPerReq: perReq(rs, 'user'),
+    ratio: cpu.ratio,
+    userRatio: user.ratio,
+    range: `${cpu.min.toFixed(3)}-${cpu.max.toFixed(3)}x`,
+    userRange: `${user.min.toFixed(3)}-${user.max.toFixed(3)}x`,
+    cpuSpread: cpu.spread,
+    userSpread: user.spread,
+    rps: rs.reduce((a, x) => a + x.requests, 0) / rs.reduce((a, x) => a + x.seconds, 0),
     p99: median(rs.map((x) => x.p99)),
     recorded: rs.at(-1).recorded,
-    range: roundRange(rs, MODES[name].baseline),
   };
 }
+const COLUMNS = ['CPU µs/request', 'ratio', `over ${EPOCHS} epochs`, 'user CPU µs/request', 'ratio', `over ${EPOCHS} epochs`, 'requests/s', 'p99 latency ms'];
+const row = (k, v) => [k, fmt(v.usPerReq, 2), `${v.ratio.toFixed(3)}x`, v.range, fmt(v.userPerReq, 2), `${v.userRatio.toFixed(3)}x`, v.userRange, fmt(v.rps, 0), fmt(v.p99, 0)];
 if (FRAMEWORKS) {
   table(
     'Server CPU per request, hello-world frameworks (ratios against the plain framework)',
-    ['server', 'CPU µs/request (median)', 'vs plain framework', 'per-round ratio range', 'requests/s', 'p99 latency ms', 'recorded with a route (last run)'],
-    Object.entries(med).map(([k, v]) => [k, fmt(v.usPerReq, 2), ratio(v.usPerReq, med[MODES[k].baseline].usPerReq), v.range, fmt(v.rps, 0), fmt(v.p99, 0), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
+    ['server', ...COLUMNS, 'recorded with a route (last slice)'],
+    Object.entries(med).map(([k, v]) => [...row(k, v), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
   );
   const goals = ['express', 'fastify'].filter((fw) => med[`${fw} plain`]).map((fw) => {
     const withRoute = med[`${fw} + agentmeter (http.route)`].usPerReq;
@@ -167,30 +212,20 @@ if (FRAMEWORKS) {
   result('http-frameworks', { values: med, goals });
   process.exit(0);
 }
-const base = med.uninstrumented.usPerReq;
 table(
-  'Server CPU per request',
-  ['server', 'CPU µs/request (median)', 'vs uninstrumented', 'per-round ratio range', 'requests/s', 'p99 latency ms', 'recorded by instrumentation (last run)'],
-  Object.entries(med).map(([k, v]) => [k, fmt(v.usPerReq, 2), ratio(v.usPerReq, base), v.range, fmt(v.rps, 0), fmt(v.p99, 0), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
+  'Server CPU per request (ratios against uninstrumented)',
+  ['server', ...COLUMNS, 'recorded by instrumentation (last slice)'],
+  Object.entries(med).map(([k, v]) => [...row(k, v), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
 );
-const a = med.agentmeter.usPerReq;
-const perRound = res.agentmeter.map((x, i) => x.usPerReq / res.uninstrumented[i].usPerReq);
-const perRoundUser = res.agentmeter.map((x, i) => x.userPerReq / res.uninstrumented[i].userPerReq);
-console.log('per-round total', perRound.map((r) => r.toFixed(3)).join(' '));
-console.log('per-round user ', perRoundUser.map((r) => r.toFixed(3)).join(' '));
-console.log('abs total none ', res.uninstrumented.map((r) => r.usPerReq.toFixed(1)).join(' '));
-console.log('abs total am   ', res.agentmeter.map((r) => r.usPerReq.toFixed(1)).join(' '));
-console.log('abs user none  ', res.uninstrumented.map((r) => r.userPerReq.toFixed(1)).join(' '));
-console.log('abs user am    ', res.agentmeter.map((r) => r.userPerReq.toFixed(1)).join(' '));
-const spread = Math.max(...perRound) - Math.min(...perRound);
+const a = med.agentmeter, base = med.uninstrumented;
 result('http', {
-  values: { ...med, perRoundRatios: perRound },
+  values: med,
   goals: [
     {
       goal: '2. HTTP server CPU per request vs uninstrumented (issue 18: measured stably)',
-      measured: `${fmt(a, 2)} µs vs ${fmt(base, 2)} µs (${ratio(a, base)}; median of per-round ratios ${fmt(median(perRound), 3)}x), per-round ${med.agentmeter.range} over ${ROUNDS} rounds (spread ${fmt(spread * 100, 1)} points)`,
-      target: '<= 1.05x, min-max spread < 3 points',
-      met: median(perRound) <= 1.05 && spread < 0.03,
+      measured: `${fmt(a.usPerReq, 2)} µs vs ${fmt(base.usPerReq, 2)} µs: ${a.ratio.toFixed(3)}x (${a.range} over ${EPOCHS} epochs of ${ROUNDS} rounds, spread ${fmt(a.cpuSpread * 100, 1)} points); user CPU ${a.userRatio.toFixed(3)}x (${a.userRange}, spread ${fmt(a.userSpread * 100, 1)} points)`,
+      target: `<= 1.05x, min-max spread < 3 points`,
+      met: a.ratio <= 1.05 && a.cpuSpread < 0.03,
     },
   ],
 });

@@ -1,8 +1,19 @@
 // Load generator of bench/http.mjs, in its own process (pinned apart from the server by the
-// parent when it can): argv[2] is a JSON {url, connections, duration, overallRate?}; prints
-// one JSON line {requests, non2xx, errors, p99}.
+// parent when it can). One-shot: argv[2] is a JSON {url, connections, duration,
+// overallRate?}; prints one JSON line {requests, non2xx, errors, p99}. Without argv[2], over
+// IPC: each message is such a JSON object, answered with such a result (one process for a
+// whole run, so slices of load start at once).
 import autocannon from 'autocannon';
 
-const opts = JSON.parse(process.argv[2]);
-const r = await autocannon(opts);
-process.stdout.write(JSON.stringify({ requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 }) + '\n');
+const run = async (opts) => {
+  const r = await autocannon(opts);
+  return { requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 };
+};
+if (process.argv[2]) process.stdout.write(JSON.stringify(await run(JSON.parse(process.argv[2]))) + '\n');
+else {
+  process.on('message', (opts) => {
+    if (opts === 'exit') process.exit(0);
+    run(opts).then((r) => process.send(r));
+  });
+  process.send('ready');
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Meter } from '@opentelemetry/api';
 import { Registry, RegistryMetricProducer, serializeAsync } from '@agentmeter/core';
-import { report, setGenAiMetrics } from '@agentmeter/api';
+import { onGenAiUsage, report, setGenAiMetrics } from '@agentmeter/api';
 import type { CostTracker } from '@agentmeter/cost';
 import { ConfigError, resolveConfig, type ResolvedConfig, type StartOptions } from './config';
 import { HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http/metrics';
@@ -117,26 +117,48 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
   const enabled: Enabled[] = enableInstrumentations(names, registry, mode);
   const stops: Array<() => void | Promise<void>> = [];
 
+  // The cost tracker (@agentmeter/cost: six modules) is loaded with the first GenAI call or
+  // the first read of handle.costTracker (issue 18); at once with a price table of the
+  // user's, which must be valid at start.
   let costTracker: CostTracker | undefined;
-  if (config.cost) {
-    let Tracker: typeof import('@agentmeter/cost').CostTracker | undefined;
+  let costDone = !config.cost;
+  const costTrackerNow = (eager = false): CostTracker | undefined => {
+    if (costDone) return costTracker;
+    costDone = true;
+    let Tracker: typeof import('@agentmeter/cost').CostTracker;
     try {
       Tracker = (require('@agentmeter/cost') as typeof import('@agentmeter/cost')).CostTracker;
     } catch (err) {
       report('AGENTMETER_COST_FAILED', 'cost', `cost tracking could not start: ${(err as Error).message}`);
+      return undefined;
     }
-    if (Tracker) {
-      let tracker: CostTracker;
-      try {
-        tracker = new Tracker({ prices: config.prices as never, meterProvider: registry });
-      } catch (err) {
-        // the only input is the price table: `prices` / AGENTMETER_PRICES_FILE
-        throw new ConfigError(options.prices !== undefined ? 'prices' : 'AGENTMETER_PRICES_FILE', (err as Error).message);
-      }
-      tracker.attach();
-      costTracker = tracker;
-      stops.push(() => tracker.detach());
+    let tracker: CostTracker;
+    try {
+      tracker = new Tracker({ prices: config.prices as never, meterProvider: registry });
+    } catch (err) {
+      // the only input is the price table: `prices` / AGENTMETER_PRICES_FILE
+      if (eager) throw new ConfigError(options.prices !== undefined ? 'prices' : 'AGENTMETER_PRICES_FILE', (err as Error).message);
+      report('AGENTMETER_COST_FAILED', 'cost', `cost tracking could not start: ${(err as Error).message}`);
+      return undefined;
     }
+    tracker.attach();
+    costTracker = tracker;
+    return tracker;
+  };
+  if (config.cost) {
+    if (config.prices !== undefined) costTrackerNow(true);
+    else {
+      // the tracker subscribes when created, after this event was dispatched: it records this one itself
+      const stopWaiting = onGenAiUsage((ev) => {
+        stopWaiting();
+        costTrackerNow()?.record(ev);
+      });
+      stops.push(stopWaiting);
+    }
+    stops.push(() => {
+      costDone = true;
+      costTracker?.detach();
+    });
   }
 
   let otlp: { forceFlush(): Promise<void>; shutdown(): Promise<void> } | undefined;
@@ -191,7 +213,9 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
     metricsHandler,
     ready,
     server,
-    costTracker,
+    get costTracker() {
+      return costTrackerNow();
+    },
     metrics: async () => {
       if (tree?.role !== 'aggregator') return serializeAsync(registry, { resource: config.resource });
       const parts: string[] = [];

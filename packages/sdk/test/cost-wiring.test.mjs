@@ -27,3 +27,28 @@ test('a bad price override fails start() naming the setting', () => {
   assert.throws(() => start({ port: 0, instrumentations: [], prices: { 'my-model': { input: -1 } } }), /prices/);
   assert.throws(() => start({ port: 0, instrumentations: [], env: { AGENTMETER_PRICES_FILE: '/nonexistent/prices.json' } }), /prices|PRICES/);
 });
+
+// Issue 18: with the shipped prices, @agentmeter/cost loads with the first GenAI call (which it
+// records, once) or the first read of handle.costTracker, not at start.
+test('shipped prices: the cost tracker loads with the first call and records it once', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const app = `
+const loaded = () => Object.keys(require.cache).some((k) => /\\/cost\\/dist\\/tracker\\.js$/.test(k));
+console.log('start ' + loaded());
+const { recordLlmCall } = require('@agentmeter/llm');
+recordLlmCall({ provider: 'openai', requestModel: 'gpt-4o-mini', durationSeconds: 0.1, inputTokens: 1000000, outputTokens: 0 });
+console.log('call ' + loaded());
+recordLlmCall({ provider: 'openai', requestModel: 'gpt-4o-mini', durationSeconds: 0.1, inputTokens: 1000000, outputTokens: 0 });
+const h = require('@agentmeter/sdk').getHandle();
+const t = h.costTracker.totals();
+console.log('calls ' + t.calls + ' ' + (Math.abs(t.usd - 2 * h.costTracker.prices.resolve('gpt-4o-mini').price.input) < 1e-9));
+h.metrics().then((m) => console.log('count ' + /^gen_ai_client_cost_count\\{[^}]*gpt-4o-mini[^}]*\\} 2$/m.test(m)));
+`;
+  const r = spawnSync(process.execPath, ['--require', '@agentmeter/sdk/register', '-e', app], { encoding: 'utf8', env: { ...process.env, AGENTMETER_METRICS_PORT: '0' } });
+  assert.equal(r.status, 0, r.stderr);
+  const out = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)]));
+  assert.equal(out.start, 'false');
+  assert.equal(out.call, 'true');
+  assert.equal(out.calls, '2 true');
+  assert.equal(out.count, 'true');
+});

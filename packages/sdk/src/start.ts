@@ -21,7 +21,7 @@ export interface AgentmeterHandle {
   /** False when AGENTMETER_ENABLED=false / enabled:false: nothing is recorded or served. */
   readonly enabled: boolean;
   readonly config: ResolvedConfig;
-  /** agentmeter's MeterProvider (also the global one, unless another was set first). */
+  /** agentmeter's MeterProvider; also the global one (registered when @opentelemetry/api is first used), unless another was set first. */
   readonly meterProvider: Registry;
   /** A meter for the app's own metrics, scoped by service.name. */
   readonly meter: Meter;

@@ -19,7 +19,8 @@
 // instrumentation-http (Fastify) vs a prom-client middleware (express-prom-bundle; a
 // prom-client onResponse hook for Fastify).
 //   node bench/http.mjs [--small] [--frameworks]
-// BENCH_HTTP_ROUNDS, BENCH_HTTP_SLICE (seconds), BENCH_HTTP_RATE, BENCH_HTTP_MODES=a,b
+// BENCH_HTTP_EPOCHS, BENCH_HTTP_ROUNDS (per epoch), BENCH_HTTP_SLICE (seconds), BENCH_HTTP_RATE,
+// BENCH_HTTP_MODES=a,b (or a|b), BENCH_HTTP_ATTRIBUTION=1
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -80,12 +81,14 @@ async function startLoad() {
 
 // attribution: the same preload with only some instrumentations on
 if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
-  for (const only of ['http', 'runtime', 'none']) {
+  for (const only of ['http', 'runtime', 'http,runtime', 'none']) {
     MODES[`agentmeter, instrumentations=${only}`] = {
       env: { ...MODES.agentmeter.env, AGENTMETER_INSTRUMENTATIONS: only, ...(only === 'http' ? {} : { BENCH_NO_VERIFY: '1' }) },
       execArgv: MODES.agentmeter.execArgv,
     };
   }
+  // the preload's modules loaded, agentmeter off: what a bigger process costs without any per-request work
+  MODES['agentmeter, AGENTMETER_ENABLED=false'] = { env: { ...MODES.agentmeter.env, AGENTMETER_ENABLED: 'false', BENCH_NO_VERIFY: '1' }, execArgv: MODES.agentmeter.execArgv };
   delete MODES['prom-client histogram'];
   delete MODES['@prometheus-io/client histogram'];
   delete MODES['OTel instrumentation-http (metrics only)'];
@@ -142,7 +145,8 @@ async function startServer(name, mode, load) {
 
 // BENCH_HTTP_MODES=name,name: only these modes (keep each one's baseline among them)
 if (process.env.BENCH_HTTP_MODES) {
-  const keep = process.env.BENCH_HTTP_MODES.split(',');
+  const v = process.env.BENCH_HTTP_MODES;
+  const keep = v.split(v.includes('|') ? '|' : ','); // '|' for names with commas
   for (const k of Object.keys(MODES)) if (!keep.includes(k)) delete MODES[k];
 }
 const names = Object.keys(MODES);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { start } from '@agentmeter/sdk';
 import { recordLlmCall } from '@agentmeter/llm';
 import { setDiagnosticWarnings } from '@agentmeter/api';
+import { runLines } from './lib/child.mjs';
 
 setDiagnosticWarnings(false);
 
@@ -30,8 +31,7 @@ test('a bad price override fails start() naming the setting', () => {
 
 // Issue 18: with the shipped prices, @agentmeter/cost loads with the first GenAI call (which it
 // records, once) or the first read of handle.costTracker, not at start.
-test('shipped prices: the cost tracker loads with the first call and records it once', async () => {
-  const { spawnSync } = await import('node:child_process');
+test('shipped prices: the cost tracker loads with the first call and records it once', () => {
   const app = `
 const loaded = () => Object.keys(require.cache).some((k) => /\\/cost\\/dist\\/tracker\\.js$/.test(k));
 console.log('start ' + loaded());
@@ -44,9 +44,7 @@ const t = h.costTracker.totals();
 console.log('calls ' + t.calls + ' ' + (Math.abs(t.usd - 2 * h.costTracker.prices.resolve('gpt-4o-mini').price.input) < 1e-9));
 h.metrics().then((m) => console.log('count ' + /^gen_ai_client_cost_count\\{[^}]*gpt-4o-mini[^}]*\\} 2$/m.test(m)));
 `;
-  const r = spawnSync(process.execPath, ['--require', '@agentmeter/sdk/register', '-e', app], { encoding: 'utf8', env: { ...process.env, AGENTMETER_METRICS_PORT: '0' } });
-  assert.equal(r.status, 0, r.stderr);
-  const out = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)]));
+  const { out } = runLines(['--require', '@agentmeter/sdk/register', '-e', app]);
   assert.equal(out.start, 'false');
   assert.equal(out.call, 'true');
   assert.equal(out.calls, '2 true');

@@ -4,19 +4,9 @@
 // globals already exist.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { runLines as run, withEsmApp } from './lib/child.mjs';
 
-const root = new URL('../../..', import.meta.url).pathname;
 const API_LOADED = `Object.keys(require.cache).some((k) => k.includes('/@opentelemetry/api/'))`;
-
-function run(args, extraEnv = {}) {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, AGENTMETER_METRICS_PORT: '0', ...extraEnv }, timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  const out = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)]));
-  return { out, stderr: r.stderr };
-}
 
 // an app metric recorded through the API's global provider, read back from agentmeter's exposition
 const RECORD_AND_READ = `
@@ -34,28 +24,19 @@ test('--require: the API is not loaded at start; a CommonJS app using it records
 });
 
 test('ESM app under --require and under --import: the global provider is agentmeter\'s', () => {
-  const dir = mkdtempSync(join(root, '.tmp-global-'));
-  try {
-    const app = join(dir, 'app.mjs');
-    writeFileSync(
-      app,
-      `import { createRequire } from 'node:module';
-const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
-console.log('start ' + ${API_LOADED});
+  const source = `console.log('start ' + ${API_LOADED});
 const { metrics } = await import('@opentelemetry/api');
 metrics.getMeter('app').createHistogram('app.latency', { unit: 's' }).record(0.2);
 const t = await require('@agentmeter/sdk').getHandle().metrics();
 console.log('recorded ' + /^app_latency_seconds_count(\\{[^}]*\\})? 1$/m.test(t));
-`,
-    );
+`;
+  withEsmApp(source, (app) => {
     for (const flag of ['--require', '--import']) {
       const { out } = run([flag, '@agentmeter/sdk/register', app]);
       assert.equal(out.start, 'false', `${flag}: the API is not loaded at start`);
       assert.equal(out.recorded, 'true', `${flag}: recorded through the ESM API`);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('an app that sets a global tracer provider first still gets agentmeter as the global MeterProvider', () => {

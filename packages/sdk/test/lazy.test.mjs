@@ -2,14 +2,12 @@
 // instruments is first required or imported, not at start; start() from code is eager.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { runLines, withEsmApp } from './lib/child.mjs';
 
 const require = createRequire(import.meta.url);
 const { packageOf } = require('../dist/lazy.js');
-const root = new URL('../../..', import.meta.url).pathname;
+const { syncHooksSupported } = require('../dist/esm-hook.js');
 
 test('packageOf: bare specifiers, sub-paths, paths and URLs inside node_modules', () => {
   assert.equal(packageOf('openai'), 'openai');
@@ -38,11 +36,7 @@ at('express');
 console.log('patched ' + String(typeof express.Router === 'function'));
 `;
 
-function run(args, extraEnv = {}) {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, AGENTMETER_METRICS_PORT: '0', ...extraEnv }, timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)]));
-}
+const run = (args, extraEnv) => runLines(args, extraEnv).out;
 
 test('--require: nothing of an instrumentation is loaded until its library is', () => {
   const out = run(['--require', '@agentmeter/sdk/register', '-e', PROBE]);
@@ -62,15 +56,7 @@ test('--require: AGENTMETER_INSTRUMENTATIONS still decides what may load', () =>
 });
 
 test('--import: an ESM import of the library loads its instrumentation, which records', () => {
-  // inside the repository, so that the app resolves ws from its node_modules by a bare specifier
-  const dir = mkdtempSync(join(root, '.tmp-lazy-'));
-  try {
-    const app = join(dir, 'app.mjs');
-    writeFileSync(
-      app,
-      `import { createRequire } from 'node:module';
-const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
-const loaded = () => Object.keys(require.cache).some((k) => /instrumentation-ws\\/dist/.test(k));
+  const source = `const loaded = () => Object.keys(require.cache).some((k) => /instrumentation-ws\\/dist/.test(k));
 console.log('start ' + loaded());
 const { WebSocketServer, WebSocket } = await import('ws');
 console.log('ws ' + loaded());
@@ -82,15 +68,11 @@ c.close(); wss.close();
 const { getHandle } = require('@agentmeter/sdk');
 const text = await getHandle().metrics();
 console.log('metrics ' + /^websocket_server_active_connections\\{/m.test(text));
-`,
-    );
-    const out = run(['--import', '@agentmeter/sdk/register', app]);
-    assert.equal(out.start, 'false');
-    assert.equal(out.ws, 'true');
-    assert.equal(out.metrics, 'true');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+`;
+  const out = withEsmApp(source, (app) => run(['--import', '@agentmeter/sdk/register', app]));
+  assert.equal(out.start, 'false');
+  assert.equal(out.ws, 'true');
+  assert.equal(out.metrics, 'true');
 });
 
 test('start() from code turns instrumentations on at once (the app may have loaded its libraries)', () => {
@@ -98,15 +80,8 @@ test('start() from code turns instrumentations on at once (the app may have load
   assert.equal(out.loaded, 'true');
 });
 
-test('--import: import-in-the-middle\'s loader hook loads at the first import of an instrumented package, not at start nor for require()', { skip: !require(require.resolve('import-in-the-middle/supports-sync-hooks.mjs', { paths: [require.resolve('@opentelemetry/instrumentation')] })).supportsSyncHooks() && 'a loader thread on this Node: the hook is registered at start' }, () => {
-  const dir = mkdtempSync(join(root, '.tmp-lazy-'));
-  try {
-    const app = join(dir, 'app.mjs');
-    writeFileSync(
-      app,
-      `import { createRequire } from 'node:module';
-const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
-const iitm = () => Object.keys(require.cache).some((k) => k.endsWith('/import-in-the-middle/create-hook.mjs'));
+test('--import: import-in-the-middle\'s loader hook loads at the first import of an instrumented package, not at start nor for require()', { skip: !syncHooksSupported() && 'a loader thread on this Node: the hook is registered at start' }, () => {
+  const source = `const iitm = () => Object.keys(require.cache).some((k) => k.endsWith('/import-in-the-middle/create-hook.mjs'));
 console.log('start ' + iitm());
 await import('node:http');
 await import(${JSON.stringify(new URL('../dist/config.js', import.meta.url).href)});
@@ -115,14 +90,10 @@ require('ws');
 console.log('required ' + iitm());
 const { WebSocketServer } = await import('ws');
 console.log('imported ' + iitm() + ' ' + (typeof WebSocketServer));
-`,
-    );
-    const out = run(['--import', '@agentmeter/sdk/register', app]);
-    assert.equal(out.start, 'false');
-    assert.equal(out.others, 'false', 'a builtin and a file outside the include list');
-    assert.equal(out.required, 'false', 'require() is require-in-the-middle\'s');
-    assert.equal(out.imported, 'true function');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+`;
+  const out = withEsmApp(source, (app) => run(['--import', '@agentmeter/sdk/register', app]));
+  assert.equal(out.start, 'false');
+  assert.equal(out.others, 'false', 'a builtin and a file outside the include list');
+  assert.equal(out.required, 'false', 'require() is require-in-the-middle\'s');
+  assert.equal(out.imported, 'true function');
 });

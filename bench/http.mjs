@@ -20,7 +20,9 @@
 // prom-client onResponse hook for Fastify).
 //   node bench/http.mjs [--small] [--frameworks]
 // BENCH_HTTP_EPOCHS, BENCH_HTTP_ROUNDS (per epoch), BENCH_HTTP_SLICE (seconds), BENCH_HTTP_RATE,
-// BENCH_HTTP_MODES=a,b (or a|b), BENCH_HTTP_ATTRIBUTION=1
+// BENCH_HTTP_MODES=a,b (or a|b), BENCH_HTTP_ATTRIBUTION=1, BENCH_HTTP_WARMUP_ROUNDS, BENCH_HTTP_CONTROL=0
+// (no second uninstrumented server), BENCH_HTTP_NODE_FLAGS (node flags of every server),
+// BENCH_HTTP_RAW=file (every counted slice as JSON)
 import { fork, spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
@@ -34,9 +36,13 @@ const OTEL_EXPRESS_PRELOAD = fileURLToPath(new URL('./lib/otel-express-preload.c
 const FRAMEWORKS = process.argv.includes('--frameworks') || process.env.BENCH_HTTP_FRAMEWORKS === '1';
 const SLICE = Number(process.env.BENCH_HTTP_SLICE ?? pick(1, 0.25)); // seconds of load per server per round
 const WARMUP = pick(2, 0.25);
+// rounds run but not counted at the start of each epoch: the first seconds under load of a
+// fresh process cost up to 2x (JIT tiers, the young generation growing), for every mode alike
+const WARMUP_ROUNDS = Number(process.env.BENCH_HTTP_WARMUP_ROUNDS ?? pick(3, 0));
 const EPOCHS = Number(process.env.BENCH_HTTP_EPOCHS ?? pick(5, 1)); // fresh server processes each
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? pick(10, 2)); // per epoch
 const CONNECTIONS = 8;
+const NODE_FLAGS = (process.env.BENCH_HTTP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 // A fixed request rate, well below saturation on 2 cores (the load generator itself tops out
 // near 7,500/s pinned to one CPU here), the same for every server: CPU per request is
 // compared at equal load (at saturation, syscall batching varies with throughput).
@@ -79,6 +85,9 @@ async function startLoad() {
   };
 }
 
+// control: a second uninstrumented server (an A/A test): its ratio and spread are the method's own noise floor
+if (process.env.BENCH_HTTP_CONTROL !== '0') MODES['uninstrumented (control)'] = { ...MODES.uninstrumented };
+
 // attribution: the same preload with only some instrumentations on
 if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
   for (const only of ['http', 'runtime', 'http,runtime', 'none']) {
@@ -113,14 +122,15 @@ if (FRAMEWORKS) {
   }
 }
 
-header('HTTP', `hello-world node:http servers in child processes, all running throughout; autocannon in another process, ${CONNECTIONS} connections at a fixed ${RATE} requests/s, moved between the servers in ${SLICE} s slices, ${ROUNDS} rounds in each of ${EPOCHS} epochs (fresh server processes each, ${WARMUP} s warm-up); server CPU (process.cpuUsage, user+system and user) per request over all slices${PIN ? ' (servers pinned to CPU 1, load generator to CPU 0)' : ''}; spread: min-max of the epochs' figures.`);
+header('HTTP', `hello-world node:http servers in child processes, all running throughout; autocannon in another process, ${CONNECTIONS} connections at a fixed ${RATE} requests/s, moved between the servers in ${SLICE} s slices, ${ROUNDS} rounds counted in each of ${EPOCHS} epochs (fresh server processes each, ${WARMUP} s warm-up each, then ${WARMUP_ROUNDS} rounds not counted); server CPU (process.cpuUsage, user+system and user) per request over all slices${PIN ? ' (servers pinned to CPU 1, load generator to CPU 0)' : ''}; spread: min-max of the epochs' figures.`);
 
 /** Start one server of `mode`; `slice(seconds)` puts the load on it and returns its CPU and requests meanwhile. */
 async function startServer(name, mode, load) {
   const opts = { env: { ...process.env, ...mode.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  const execArgv = [...NODE_FLAGS, ...mode.execArgv];
   const child = PIN
-    ? spawn('taskset', ['-c', '1', process.execPath, ...mode.execArgv, mode.server ?? SERVER], opts)
-    : fork(mode.server ?? SERVER, [], { ...opts, execArgv: mode.execArgv });
+    ? spawn('taskset', ['-c', '1', process.execPath, ...execArgv, mode.server ?? SERVER], opts)
+    : fork(mode.server ?? SERVER, [], { ...opts, execArgv });
   const exited = once(child, 'exit');
   const [{ port }] = await Promise.race([once(child, 'message'), exited.then(([c]) => Promise.reject(new Error(`${name} server exited ${c}`)))]);
   const url = `http://127.0.0.1:${port}${mode.path ?? '/'}`;
@@ -134,7 +144,13 @@ async function startServer(name, mode, load) {
       child.send('stop');
       const [stats] = await once(child, 'message');
       if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return { cpu: stats.cpuMicros, user: stats.userMicros, requests: stats.requests, p99: r.p99, recorded: stats.recorded, seconds: elapsed };
+      return { cpu: stats.cpuMicros, user: stats.userMicros, requests: stats.requests, p99: r.p99, seconds: elapsed };
+    },
+    /** Requests the instrumentation counted so far (null: none to ask). */
+    async recorded() {
+      child.send('recorded');
+      const [{ recorded }] = await once(child, 'message');
+      return recorded;
     },
     async stop() {
       child.send('exit');
@@ -152,15 +168,20 @@ if (process.env.BENCH_HTTP_MODES) {
 const names = Object.keys(MODES);
 const load = await startLoad();
 const res = Object.fromEntries(names.map((n) => [n, []]));
+const recorded = {}; // per mode, at the end of the last epoch
 try {
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     // fresh processes every epoch: a process's own luck (code layout, heap, JIT) is not one server's figure
     const servers = {};
     try {
       for (const n of names) servers[n] = await startServer(n, MODES[n], load);
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const n of round % 2 ? [...names].reverse() : names) res[n].push({ ...(await servers[n].slice(SLICE)), epoch });
+      for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+        for (const n of round % 2 ? [...names].reverse() : names) {
+          const s = await servers[n].slice(SLICE);
+          if (round >= WARMUP_ROUNDS) res[n].push({ ...s, epoch });
+        }
       }
+      for (const n of names) recorded[n] = await servers[n].recorded();
     } finally {
       for (const s of Object.values(servers)) await s.stop();
     }
@@ -168,9 +189,9 @@ try {
 } finally {
   load.stop();
 }
-for (const [n, rs] of Object.entries(res)) {
-  const last = rs.at(-1);
-  if (last.recorded !== null && !(last.recorded > 0) && !MODES[n].env.BENCH_NO_VERIFY) throw new Error(`${n}: the instrumentation recorded no request`);
+if (process.env.BENCH_HTTP_RAW) (await import('node:fs')).writeFileSync(process.env.BENCH_HTTP_RAW, JSON.stringify(res));
+for (const n of names) {
+  if (recorded[n] !== null && !(recorded[n] > 0) && !MODES[n].env.BENCH_NO_VERIFY) throw new Error(`${n}: the instrumentation recorded no request`);
 }
 
 /** CPU (or user CPU) µs per request over the given rounds' slices. */
@@ -197,7 +218,7 @@ for (const [name, rs] of Object.entries(res)) {
     userSpread: user.spread,
     rps: rs.reduce((a, x) => a + x.requests, 0) / rs.reduce((a, x) => a + x.seconds, 0),
     p99: median(rs.map((x) => x.p99)),
-    recorded: rs.at(-1).recorded,
+    recorded: recorded[name],
   };
 }
 const COLUMNS = ['CPU µs/request', 'ratio', `over ${EPOCHS} epochs`, 'user CPU µs/request', 'ratio', `over ${EPOCHS} epochs`, 'requests/s', 'p99 latency ms'];
@@ -205,7 +226,7 @@ const row = (k, v) => [k, fmt(v.usPerReq, 2), `${v.ratio.toFixed(3)}x`, v.range,
 if (FRAMEWORKS) {
   table(
     'Server CPU per request, hello-world frameworks (ratios against the plain framework)',
-    ['server', ...COLUMNS, 'recorded with a route (last slice)'],
+    ['server', ...COLUMNS, 'recorded with a route (last epoch)'],
     Object.entries(med).map(([k, v]) => [...row(k, v), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
   );
   const goals = ['express', 'fastify'].filter((fw) => med[`${fw} plain`]).map((fw) => {
@@ -218,7 +239,7 @@ if (FRAMEWORKS) {
 }
 table(
   'Server CPU per request (ratios against uninstrumented)',
-  ['server', ...COLUMNS, 'recorded by instrumentation (last slice)'],
+  ['server', ...COLUMNS, 'recorded by instrumentation (last epoch)'],
   Object.entries(med).map(([k, v]) => [...row(k, v), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
 );
 const a = med.agentmeter, base = med.uninstrumented;

@@ -2,7 +2,8 @@
 // (started by the --require preload) | prom-client (BENCH_PROM_LIB=@prometheus-io/client: the
 // same with prom-client's successor) | otel-http (preloaded by otel-http-preload.cjs).
 // Listens on 127.0.0.1:0 and talks to the parent over IPC:
-//   -> {port}; <- 'start' (reset CPU/request counters); <- 'stop' -> {cpuMicros, userMicros, requests}
+//   -> {port}; <- 'start' (reset CPU/request counters); <- 'stop' -> {cpuMicros, userMicros, requests};
+//   <- 'recorded' -> {recorded} (requests the instrumentation counted, or null)
 'use strict';
 const http = require('node:http');
 
@@ -58,7 +59,10 @@ process.on('message', (m) => {
   } else if (m === 'stop') {
     const d = process.cpuUsage(cpu0);
     const n = requests;
-    recorded().then((r) => process.send({ cpuMicros: d.user + d.system, userMicros: d.user, requests: n, recorded: r }));
+    process.send({ cpuMicros: d.user + d.system, userMicros: d.user, requests: n });
+  } else if (m === 'recorded') {
+    // asked once per epoch, not after every slice: a scrape's garbage would fall in the next slice
+    recorded().then((r) => process.send({ recorded: r }));
   } else if (m === 'exit') {
     server.close();
     process.exit(0);

@@ -1,6 +1,6 @@
 import * as dc from 'node:diagnostics_channel';
-import type { ClientRequest, Server } from 'node:http';
-import type { Attributes, Histogram, Meter, MeterProvider, UpDownCounter } from '@opentelemetry/api';
+import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Attributes, Meter, MeterProvider } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -24,6 +24,9 @@ import {
   MAX_CACHED_ATTRIBUTES,
   type ClientResponseMessage,
   type ClientStartMessage,
+  type Instruments,
+  type ServerRequestState,
+  type ServerSlot,
   type ServerStartMessage,
   type TimedClientRequest,
   type UndiciCreateMessage,
@@ -36,12 +39,6 @@ export type { HttpMetricsOptions } from './types';
 
 function method(m: string | undefined): string {
   return m !== undefined && KNOWN_METHODS.has(m) ? m : '_OTHER';
-}
-
-interface Instruments {
-  readonly serverDuration: Histogram;
-  readonly active: UpDownCounter;
-  readonly clientDuration: Histogram;
 }
 
 function createInstruments(meter: Meter): Instruments {
@@ -70,9 +67,13 @@ export class HttpDiagnosticsMetrics {
   private readonly opts: Required<HttpMetricsOptions>;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly ignored = new WeakSet<Server>();
-  /** Attribute objects reused per (method, scheme, version, status): no per-request allocation. */
-  private readonly serverAttrs = new Map<string, Attributes>();
-  private readonly activeAttrs = new Map<string, Attributes>();
+  /** Attribute objects reused per (method, scheme, version, status, route): no per-request allocation. */
+  private readonly serverSlots = new Map<string, Map<number, ServerSlot>>();
+  private cachedServerAttrs = 0;
+  /** Where a response keeps its request's state until 'close' (one symbol per instance). */
+  private readonly kServer = Symbol('agentmeter.http.server');
+  /** The one 'close' listener of every response (`this` is the response). */
+  private readonly onServerClose: (this: ServerResponse) => void;
   private readonly clientAttrs = new Map<string, Attributes>();
   private readonly undiciStart = new WeakMap<object, number>();
 
@@ -83,6 +84,14 @@ export class HttpDiagnosticsMetrics {
   constructor(provider: MeterProvider = otelApi().metrics.getMeterProvider(), opts: HttpMetricsOptions = {}) {
     this.meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     this.opts = { server: opts.server !== false, client: opts.client !== false, undici: opts.undici !== false };
+    const self = this;
+    this.onServerClose = function (this: ServerResponse) {
+      try {
+        self.serverClosed(this);
+      } catch (e) {
+        report('AGENTMETER_HTTP_FAILED', 'http.server.close', `HTTP metrics for a closed response failed: ${(e as Error).message}`);
+      }
+    };
   }
 
   /** Requests to this server (agentmeter's own metrics server) are not recorded. */
@@ -144,43 +153,76 @@ export class HttpDiagnosticsMetrics {
     if (server !== undefined && this.ignored.has(server)) return;
     const inst = this.instruments as Instruments;
     const start = performance.now();
-    const m = method(request.method);
-    const scheme = (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
-    const version = request.httpVersion;
-    const aKey = m + scheme;
-    let aAttrs = this.activeAttrs.get(aKey);
-    if (aAttrs === undefined) {
-      aAttrs = { [ATTR_HTTP_REQUEST_METHOD]: m, [ATTR_URL_SCHEME]: scheme };
-      this.activeAttrs.set(aKey, aAttrs);
-    }
-    const active = aAttrs;
-    inst.active.add(1, active);
-    response.once('close', () => {
-      // the counter the +1 went to, even if the provider changed since
-      inst.active.add(-1, active);
-      const status = response.statusCode;
-      const aborted = !response.writableFinished;
-      // http.route: the matched template a framework instrumentation or setHttpRoute()
-      // stored on the request; absent for requests that matched no route.
-      const route = (request as unknown as Record<symbol, unknown>)[HTTP_ROUTE];
-      const hasRoute = typeof route === 'string';
-      const key = hasRoute ? aKey + version + status + (aborted ? 'a' : '') + '\u0000' + route : aKey + version + status + (aborted ? 'a' : '');
-      let attrs = this.serverAttrs.get(key);
-      if (attrs === undefined) {
-        attrs = {
-          [ATTR_HTTP_REQUEST_METHOD]: m,
-          [ATTR_URL_SCHEME]: scheme,
-          [ATTR_NETWORK_PROTOCOL_VERSION]: version,
-          [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
-        };
-        if (hasRoute) attrs[ATTR_HTTP_ROUTE] = route;
-        if (aborted) attrs[ATTR_ERROR_TYPE] = 'aborted';
-        else if (status >= 500) attrs[ATTR_ERROR_TYPE] = String(status);
-        if (this.serverAttrs.size < MAX_CACHED_ATTRIBUTES) this.serverAttrs.set(key, attrs);
-      }
-      (this.instruments ?? inst).serverDuration.record((performance.now() - start) / 1000, attrs);
-    });
+    const slot = this.serverSlot(request);
+    inst.active.add(1, slot.active);
+    // one small object and a listener shared by every request: no closure per request
+    (response as unknown as Record<symbol, ServerRequestState | undefined>)[this.kServer] = { slot, inst, start, request };
+    response.on('close', this.onServerClose);
   };
+
+  /** The cached attributes of a (method, scheme, protocol version): found by a string and a number, nothing built per request. */
+  private serverSlot(request: IncomingMessage): ServerSlot {
+    const m = method(request.method);
+    const https = (request.socket as { encrypted?: boolean } | null)?.encrypted === true;
+    const major = request.httpVersionMajor;
+    const minor = request.httpVersionMinor;
+    const code = ((major & 15) * 16 + (minor & 15)) * 2 + (https ? 1 : 0);
+    let byCode = this.serverSlots.get(m);
+    if (byCode === undefined) {
+      byCode = new Map();
+      this.serverSlots.set(m, byCode);
+    }
+    let slot = byCode.get(code);
+    if (slot === undefined) {
+      const scheme = https ? 'https' : 'http';
+      const version = `${major & 15}.${minor & 15}`;
+      slot = { method: m, scheme, version, active: { [ATTR_HTTP_REQUEST_METHOD]: m, [ATTR_URL_SCHEME]: scheme }, byStatus: new Map(), byRoute: new Map(), aborted: new Map() };
+      byCode.set(code, slot);
+    }
+    return slot;
+  }
+
+  /** A server response closed (finished or aborted): the active request ends and its duration is recorded, once. */
+  private serverClosed(response: ServerResponse): void {
+    const holder = response as unknown as Record<symbol, ServerRequestState | undefined>;
+    const st = holder[this.kServer];
+    if (st === undefined) return;
+    holder[this.kServer] = undefined;
+    const { slot, inst } = st;
+    // the counter the +1 went to, even if the provider changed since
+    inst.active.add(-1, slot.active);
+    const status = response.statusCode;
+    // http.route: the matched template a framework instrumentation or setHttpRoute()
+    // stored on the request; absent for requests that matched no route.
+    const route = (st.request as unknown as Record<symbol, unknown>)[HTTP_ROUTE];
+    let byStatus: Map<number, Attributes> | undefined;
+    if (!response.writableFinished) byStatus = typeof route === 'string' ? undefined : slot.aborted;
+    else if (typeof route !== 'string') byStatus = slot.byStatus;
+    else {
+      byStatus = slot.byRoute.get(route);
+      if (byStatus === undefined && this.cachedServerAttrs < MAX_CACHED_ATTRIBUTES) {
+        byStatus = new Map();
+        slot.byRoute.set(route, byStatus);
+      }
+    }
+    let attrs = byStatus?.get(status);
+    if (attrs === undefined) {
+      attrs = {
+        [ATTR_HTTP_REQUEST_METHOD]: slot.method,
+        [ATTR_URL_SCHEME]: slot.scheme,
+        [ATTR_NETWORK_PROTOCOL_VERSION]: slot.version,
+        [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
+      };
+      if (typeof route === 'string') attrs[ATTR_HTTP_ROUTE] = route;
+      if (!response.writableFinished) attrs[ATTR_ERROR_TYPE] = 'aborted';
+      else if (status >= 500) attrs[ATTR_ERROR_TYPE] = String(status);
+      if (byStatus !== undefined && this.cachedServerAttrs < MAX_CACHED_ATTRIBUTES) {
+        byStatus.set(status, attrs);
+        this.cachedServerAttrs++;
+      }
+    }
+    (this.instruments ?? inst).serverDuration.record((performance.now() - st.start) / 1000, attrs);
+  }
 
   private clientAttributes(m: string, host: string, port: number, status: number | undefined, error: string | undefined): Attributes {
     const key = m + '\u0000' + host + '\u0000' + port + '\u0000' + status + '\u0000' + error;

@@ -1,3 +1,4 @@
+import type { Attributes, Histogram, UpDownCounter } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** On a node:http ClientRequest: when it started (performance.now()), until recorded. */
@@ -14,6 +15,37 @@ export interface ServerStartMessage {
   request: IncomingMessage;
   response: ServerResponse;
   server?: Server;
+}
+
+/** The instruments of one meter. */
+export interface Instruments {
+  readonly serverDuration: Histogram;
+  readonly active: UpDownCounter;
+  readonly clientDuration: Histogram;
+}
+
+/** The cached attributes of one (method, scheme, protocol version) of server requests. */
+export interface ServerSlot {
+  readonly method: string;
+  readonly scheme: string;
+  readonly version: string;
+  /** http.server.active_requests */
+  readonly active: Attributes;
+  /** http.server.request.duration of finished requests without a route, by status code */
+  readonly byStatus: Map<number, Attributes>;
+  /** ... with a route: by route, then status code */
+  readonly byRoute: Map<string, Map<number, Attributes>>;
+  /** ... of aborted requests without a route, by status code */
+  readonly aborted: Map<number, Attributes>;
+}
+
+/** What a server response carries from 'http.server.request.start' to its 'close'. */
+export interface ServerRequestState {
+  readonly slot: ServerSlot;
+  /** The instruments the active request was added to. */
+  readonly inst: Instruments;
+  readonly start: number;
+  readonly request: IncomingMessage;
 }
 
 /** `http.client.request.start` message. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { Registry, serializeAsync } from '@agentmeter/core';
 import { HttpInstrumentation } from '@agentmeter/instrumentation-http';
@@ -88,4 +89,70 @@ test('the /metrics sub-path loads nothing of @opentelemetry/instrumentation', ()
   const r = spawnSync(process.execPath, ['-e', `require('@agentmeter/instrumentation-http/metrics'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('@opentelemetry/instrumentation'))))`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), []);
+});
+
+test('server attributes: route and status each their own series, HTTP/1.0, an aborted request once with error.type, active back to 0; two instances each record every request', async (t) => {
+  const { setHttpRoute } = await import('@agentmeter/api');
+  const a = new Registry();
+  const b = new Registry();
+  const ma = new HttpDiagnosticsMetrics(a, { client: false, undici: false });
+  const mb = new HttpDiagnosticsMetrics(b, { client: false, undici: false });
+  ma.enable();
+  mb.enable();
+  t.after(() => { ma.disable(); mb.disable(); });
+  let aborted;
+  const gotAborted = new Promise((r) => { aborted = r; });
+  const { base, close } = await serve((req, res) => {
+    if (req.url.startsWith('/users/')) setHttpRoute(req, '/users/:id');
+    if (req.url === '/hang') { res.on('close', aborted); res.writeHead(200); res.write('partial'); return; }
+    res.statusCode = req.url.endsWith('/404') ? 404 : 200;
+    res.end('ok');
+  });
+  t.after(close);
+  for (const p of ['/users/1', '/users/2', '/users/404', '/plain', '/plain']) assert.ok((await get(base + p)) > 0);
+  // HTTP/1.0, written by hand
+  await new Promise((resolve, reject) => {
+    const s = net.connect(new URL(base).port, '127.0.0.1', () => s.end('GET /plain HTTP/1.0\r\n\r\n'));
+    s.on('data', () => {}).on('close', resolve).on('error', reject);
+  });
+  // a client that goes away before the response ends
+  const req = http.get(`${base}/hang`, (res) => { res.once('data', () => req.destroy()); });
+  req.on('error', () => {});
+  await gotAborted;
+  await settle();
+  for (const reg of [a, b]) {
+    const text = await serializeAsync(reg);
+    const n = (labels, opts) => value(text, 'http_server_request_duration_seconds_count', labels, opts);
+    const base11 = { http_request_method: 'GET', url_scheme: 'http', network_protocol_version: '1.1' };
+    assert.equal(n({ ...base11, http_route: '/users/:id', http_response_status_code: '200' }, { exact: true }), 2);
+    assert.equal(n({ ...base11, http_route: '/users/:id', http_response_status_code: '404' }, { exact: true }), 1);
+    assert.equal(n({ ...base11, http_response_status_code: '200' }, { exact: true }), 2, '/plain twice, without http.route');
+    assert.equal(n({ ...base11, network_protocol_version: '1.0', http_response_status_code: '200' }, { exact: true }), 1);
+    assert.equal(n({ ...base11, http_response_status_code: '200', error_type: 'aborted' }, { exact: true }), 1);
+    assert.equal(sum(text, 'http_server_request_duration_seconds_count'), 7);
+    assert.equal(sum(text, 'http_server_active_requests'), 0);
+  }
+});
+
+test('the cache of attribute objects is bounded: 5,000 distinct routes are all recorded, at most 4,096 attribute objects kept', async (t) => {
+  const dc = await import('node:diagnostics_channel');
+  const { EventEmitter } = await import('node:events');
+  const { HTTP_ROUTE } = await import('@agentmeter/api');
+  const registry = new Registry();
+  const m = new HttpDiagnosticsMetrics(registry, { client: false, undici: false });
+  m.enable();
+  t.after(() => m.disable());
+  // node:http's own message shape, published on its channel (5,000 real requests would only be slower)
+  const start = dc.channel('http.server.request.start');
+  for (let i = 0; i < 5000; i++) {
+    const request = { method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, socket: {}, [HTTP_ROUTE]: `/r${i}` };
+    const response = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: true });
+    start.publish({ request, response, socket: {}, server: undefined });
+    response.emit('close');
+    response.emit('close'); // a second 'close' records nothing
+  }
+  const text = await serializeAsync(registry);
+  assert.equal(sum(text, 'http_server_request_duration_seconds_count'), 5000);
+  assert.equal(sum(text, 'http_server_active_requests'), 0);
+  assert.ok(m.cachedServerAttrs <= 4096, `kept ${m.cachedServerAttrs}`);
 });

@@ -4,7 +4,7 @@
  * (from the instrumentation table and the same configuration start() reads).
  */
 import * as workerThreads from 'node:worker_threads';
-import { resolveConfig } from './config';
+import { resolveConfig, type ResolvedConfig } from './config';
 import { esmInclude } from './instrumentation-table';
 import { isLauncher } from './run-parent';
 
@@ -52,7 +52,20 @@ export function esmHookPlan(): Array<string | RegExp> | undefined {
   } catch {
     return undefined;
   }
+  planned = config;
   if (!config.enabled) return undefined;
   const include = esmInclude(config.instrumentations);
   return include.length > 0 ? include : undefined;
+}
+
+let planned: ResolvedConfig | undefined;
+
+/**
+ * The configuration esmHookPlan() resolved, once: the `--import` preload starts agentmeter
+ * right after planning, from the same environment, without resolving it again.
+ */
+export function takePlannedConfig(): ResolvedConfig | undefined {
+  const c = planned;
+  planned = undefined;
+  return c;
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
 import { PROMETHEUS_CONTENT_TYPE, serializeChunks, type Registry } from '@agentmeter/core';
 import { report } from '@agentmeter/api';
@@ -150,6 +150,9 @@ export function isLoopback(host: string): boolean {
  */
 export function createMetricsServer(opts: MetricsServerOptions): Server {
   const metrics = createMetricsHandler(opts);
+  // node:http (with net and dns) loads with the first server: a preloaded process that
+  // ends before its first event-loop turn never needs it (start.ts)
+  const { createServer } = require('node:http') as typeof import('node:http');
   const server = createServer({ maxHeaderSize: METRICS_SERVER_MAX_HEADER_SIZE, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');

@@ -7,10 +7,12 @@ import { ConfigError, resolveConfig, type ResolvedConfig, type StartOptions } fr
 import { HttpDiagnosticsMetrics } from '@agentmeter/instrumentation-http/metrics';
 import { enableInstrumentations, type EnableMode, type Enabled } from './instrumentations';
 import { isMainThread } from 'node:worker_threads';
+import * as dc from 'node:diagnostics_channel';
 import { randomUUID } from 'node:crypto';
-import { OWN_SIGNAL_HANDLER, ProcessTreeMetrics } from './multiprocess';
-import { createMetricsHandler, createMetricsServer } from './server';
+import type { ProcessTreeMetrics } from './multiprocess';
+import { createMetricsHandler } from './server';
 import { cancelPendingGlobal, setGlobalMeterProviderLazily } from './global-provider';
+import { takePlannedConfig } from './preload';
 
 const GLOBAL_KEY = Symbol.for('agentmeter.sdk.handle');
 /** Longest the SIGTERM handler waits for the final OTLP export. */
@@ -29,7 +31,11 @@ export interface AgentmeterHandle {
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Resolves with the metrics server's address once listening (undefined without a server); rejects if the port is taken. */
   readonly ready: Promise<{ host: string; port: number; url: string } | undefined>;
-  /** The metrics server, when agentmeter serves its own. */
+  /**
+   * The metrics server, when agentmeter serves its own. Under the preloads it is created on
+   * the first turn of the event loop (a script that ends before never opens the port): read
+   * it after `await handle.ready`.
+   */
   readonly server: Server | undefined;
   /** The cost tracker recording gen_ai.client.cost (undefined with cost: false): totals(), estimateMonthlyCost(). */
   readonly costTracker: CostTracker | undefined;
@@ -59,6 +65,9 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   return startWith(options, 'eager');
 }
 
+/** Published inside any server's listen() call (Node >= 22.2 / 20.16). */
+const APP_LISTENS = 'tracing:net.server.listen:asyncStart';
+
 /** Set by register.mjs: how its ESM loader runs (`sync`: in-thread, `async`: a loader thread). */
 const ESM_HOOK_KEY = Symbol.for('agentmeter.sdk.esm-hook');
 
@@ -70,16 +79,23 @@ const ESM_HOOK_KEY = Symbol.for('agentmeter.sdk.esm-hook');
  */
 export function startFromPreload(): AgentmeterHandle {
   const esm = (globalThis as Record<symbol, unknown>)[ESM_HOOK_KEY];
-  return startWith({}, esm === 'async' ? 'eager' : esm === 'sync' ? 'lazy-esm' : 'lazy');
+  return startWith({}, esm === 'async' ? 'eager' : esm === 'sync' ? 'lazy-esm' : 'lazy', takePlannedConfig(), true);
 }
 
-function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
+/**
+ * `deferServer` (the preloads): the metrics server and the process tree are set up on the
+ * first turn of the event loop (an unref'd setImmediate) or when the app's own server
+ * starts to listen, whichever comes first, not at start. The port was bound asynchronously
+ * anyway; what changes is that a script that ends before its first turn (a CLI tool, a
+ * short job) never loads node:http or binds a port nobody could scrape.
+ */
+function startWith(options: StartOptions, mode: EnableMode, resolved?: ResolvedConfig, deferServer = false): AgentmeterHandle {
   const running = current();
   if (running) {
     report('AGENTMETER_ALREADY_STARTED', 'start', 'start() called again: returning the running instance (a preload and an explicit start() both ran?)');
     return running;
   }
-  const config = resolveConfig(options);
+  const config = resolved ?? resolveConfig(options);
   setGenAiMetrics(config.genAiMetrics);
   const registry = new Registry({ cardinalityLimit: config.cardinalityLimit, cardinalityLimits: config.cardinalityLimits, buckets: config.buckets });
   const metricsHandler = createMetricsHandler({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth });
@@ -188,20 +204,60 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
   }
 
   let server: Server | undefined;
+  let wanted: (() => void) | undefined;
   let tree: ProcessTreeMetrics | undefined;
   let ready: AgentmeterHandle['ready'] = Promise.resolve(undefined);
   if (config.metricsServer) {
+    let stopped = false;
     // The process holding the port serves the whole process tree (docs/multiprocess.md);
     // a taken port is a warning, never an exit. Worker threads only join the tree.
-    if (isMainThread) {
-      server = createMetricsServer({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth, host: config.host, port: config.port, path: config.path, exposition: () => (tree as ProcessTreeMetrics).chunks() });
-      http.ignoreServer(server);
-    }
-    tree = new ProcessTreeMetrics({ registry, server, resource: config.resource, host: config.host, port: config.port, aggregate: config.aggregate, timeoutMillis: config.aggregateTimeoutMillis });
-    const t = tree;
-    ready = t.ready.then((a) => (a ? { host: a.host, port: a.port, url: `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}${config.path}` } : undefined));
+    const open = (): AgentmeterHandle['ready'] => {
+      if (stopped) return Promise.resolve(undefined);
+      const { createMetricsServer } = require('./server') as typeof import('./server');
+      const { ProcessTreeMetrics: Tree } = require('./multiprocess') as typeof import('./multiprocess');
+      if (isMainThread) {
+        server = createMetricsServer({ registry, resource: config.resource, token: config.token, basicAuth: config.basicAuth, host: config.host, port: config.port, path: config.path, exposition: () => (tree as ProcessTreeMetrics).chunks() });
+        http.ignoreServer(server);
+      }
+      const t = new Tree({ registry, server, resource: config.resource, host: config.host, port: config.port, aggregate: config.aggregate, timeoutMillis: config.aggregateTimeoutMillis });
+      tree = t;
+      return t.ready.then((a) => (a ? { host: a.host, port: a.port, url: `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}${config.path}` } : undefined));
+    };
+    let pending: NodeJS.Immediate | undefined;
+    let unopened: (() => void) | undefined;
+    if (deferServer) {
+      ready = new Promise((resolve, reject) => {
+        const settle = (then: () => void) => {
+          if (pending === undefined) return;
+          clearImmediate(pending);
+          pending = undefined;
+          dc.unsubscribe(APP_LISTENS, openNow);
+          then();
+        };
+        // at the first turn of the loop, or as soon as the app's own server starts to listen
+        // (synchronously in its listen() call, so ours is bound before the app's 'listening'
+        // callback, as when it was opened at start)
+        const openNow = () =>
+          settle(() => {
+            try {
+              open().then(resolve, reject);
+            } catch (e) {
+              reject(e as Error); // never thrown into the app's listen()
+            }
+          });
+        unopened = () => settle(() => resolve(undefined));
+        pending = setImmediate(openNow);
+        pending.unref();
+        dc.subscribe(APP_LISTENS, openNow);
+      });
+      wanted = () => pending?.ref();
+    } else ready = open();
     ready.catch(() => undefined);
-    stops.push(() => t.shutdown());
+    stops.push(() => {
+      stopped = true;
+      unopened?.();
+      return tree?.shutdown();
+    });
   }
 
   let shutdownPromise: Promise<void> | undefined;
@@ -211,8 +267,15 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
     meterProvider: registry,
     meter,
     metricsHandler,
-    ready,
-    server,
+    get ready() {
+      // someone waits for the address: the deferred server opens even if nothing else
+      // keeps the loop alive (a script whose only work is `await handle.ready`)
+      wanted?.();
+      return ready;
+    },
+    get server() {
+      return server;
+    },
     get costTracker() {
       return costTrackerNow();
     },
@@ -264,7 +327,7 @@ function startWith(options: StartOptions, mode: EnableMode): AgentmeterHandle {
         if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
       });
     };
-    (onSigterm as unknown as Record<symbol, boolean>)[OWN_SIGNAL_HANDLER] = true;
+    (onSigterm as unknown as Record<symbol, boolean>)[(require('./multiprocess') as typeof import('./multiprocess')).OWN_SIGNAL_HANDLER] = true;
     process.on('SIGTERM', onSigterm);
   }
   return handle;

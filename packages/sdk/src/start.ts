@@ -65,7 +65,7 @@ export function start(options: StartOptions = {}): AgentmeterHandle {
   return startWith(options, 'eager');
 }
 
-/** Published inside any server's listen() call (Node >= 22.2 / 20.16). */
+/** Published by Node (22, 24, 26) inside any server's listen() call, before it binds. */
 const APP_LISTENS = 'tracing:net.server.listen:asyncStart';
 
 /** Set by register.mjs: how its ESM loader runs (`sync`: in-thread, `async`: a loader thread). */
@@ -208,11 +208,9 @@ function startWith(options: StartOptions, mode: EnableMode, resolved?: ResolvedC
   let tree: ProcessTreeMetrics | undefined;
   let ready: AgentmeterHandle['ready'] = Promise.resolve(undefined);
   if (config.metricsServer) {
-    let stopped = false;
     // The process holding the port serves the whole process tree (docs/multiprocess.md);
     // a taken port is a warning, never an exit. Worker threads only join the tree.
     const open = (): AgentmeterHandle['ready'] => {
-      if (stopped) return Promise.resolve(undefined);
       const { createMetricsServer } = require('./server') as typeof import('./server');
       const { ProcessTreeMetrics: Tree } = require('./multiprocess') as typeof import('./multiprocess');
       if (isMainThread) {
@@ -254,8 +252,7 @@ function startWith(options: StartOptions, mode: EnableMode, resolved?: ResolvedC
     } else ready = open();
     ready.catch(() => undefined);
     stops.push(() => {
-      stopped = true;
-      unopened?.();
+      unopened?.(); // not opened yet: it never will be
       return tree?.shutdown();
     });
   }

@@ -187,7 +187,8 @@ async function startDebianPostgres(bin) {
 function assertPostgresUserCanReachCheckout() {
   if (process.getuid?.() !== 0) return;
   for (let d = root.replace(/\/+$/, ''); d; d = d.slice(0, d.lastIndexOf('/'))) {
-    if ((statSync(d).mode & 0o001) === 0) throw new Error(`the postgres user cannot enter ${d} (mode ${(statSync(d).mode & 0o777).toString(8)})`);
+    const { mode } = statSync(d);
+    if ((mode & 0o001) === 0) throw new Error(`the postgres user cannot enter ${d} (mode ${(mode & 0o777).toString(8)})`);
   }
 }
 async function startEmbeddedPostgres() {

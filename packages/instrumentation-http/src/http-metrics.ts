@@ -195,9 +195,11 @@ export class HttpDiagnosticsMetrics {
     // http.route: the matched template a framework instrumentation or setHttpRoute()
     // stored on the request; absent for requests that matched no route.
     const route = (st.request as unknown as Record<symbol, unknown>)[HTTP_ROUTE];
+    const routed = typeof route === 'string';
+    const aborted = !response.writableFinished;
     let byStatus: Map<number, Attributes> | undefined;
-    if (!response.writableFinished) byStatus = typeof route === 'string' ? undefined : slot.aborted;
-    else if (typeof route !== 'string') byStatus = slot.byStatus;
+    if (aborted) byStatus = routed ? undefined : slot.aborted;
+    else if (!routed) byStatus = slot.byStatus;
     else {
       byStatus = slot.byRoute.get(route);
       if (byStatus === undefined && this.cachedServerAttrs < MAX_CACHED_ATTRIBUTES) {
@@ -213,8 +215,8 @@ export class HttpDiagnosticsMetrics {
         [ATTR_NETWORK_PROTOCOL_VERSION]: slot.version,
         [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
       };
-      if (typeof route === 'string') attrs[ATTR_HTTP_ROUTE] = route;
-      if (!response.writableFinished) attrs[ATTR_ERROR_TYPE] = 'aborted';
+      if (routed) attrs[ATTR_HTTP_ROUTE] = route;
+      if (aborted) attrs[ATTR_ERROR_TYPE] = 'aborted';
       else if (status >= 500) attrs[ATTR_ERROR_TYPE] = String(status);
       if (byStatus !== undefined && this.cachedServerAttrs < MAX_CACHED_ATTRIBUTES) {
         byStatus.set(status, attrs);

@@ -6,19 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { freePort } from '@agentmeter/test-utils/net';
 import { runLines, withEsmApp } from './lib/child.mjs';
 
 const HANDLE = `globalThis[Symbol.for('agentmeter.sdk.handle')]`;
 const httpLoaded = `process.moduleLoadList.includes('NativeModule _http_server')`;
-
-/** A free port: the preload must not bind it in a script that ends at once. */
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 for (const flag of ['--require', '--import']) {
   test(`${flag}: a script that ends before the first event-loop turn loads no node:http and binds no port`, async () => {

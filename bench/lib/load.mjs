@@ -1,8 +1,9 @@
 // Load generator of bench/http.mjs, in its own process (pinned apart from the server by the
 // parent when it can). One-shot: argv[2] is a JSON {url, connections, duration,
 // overallRate?}; prints one JSON line {requests, non2xx, errors, p99}. Without argv[2], over
-// IPC: each message is such a JSON object, answered with such a result (one process for a
-// whole run, so slices of load start at once).
+// IPC: each message is such a JSON object, answered with such a result, or an array of them,
+// run at the same time and answered with an array (one process for a whole run, so slices
+// of load start at once).
 import autocannon from 'autocannon';
 
 const run = async (opts) => {
@@ -13,7 +14,8 @@ if (process.argv[2]) process.stdout.write(JSON.stringify(await run(JSON.parse(pr
 else {
   process.on('message', (opts) => {
     if (opts === 'exit') process.exit(0);
-    run(opts).then((r) => process.send(r));
+    // an array: every target at once, answered with an array of results
+    (Array.isArray(opts) ? Promise.all(opts.map(run)) : run(opts)).then((r) => process.send(r));
   });
   process.send('ready');
 }

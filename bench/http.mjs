@@ -92,7 +92,7 @@ if (process.env.BENCH_HTTP_CONTROL !== '0') MODES['uninstrumented (control)'] = 
 
 // attribution: the same preload with only some instrumentations on
 if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
-  for (const only of ['http', 'runtime', 'http,runtime', 'none']) {
+  for (const only of ['http', 'runtime', 'none']) {
     MODES[`agentmeter, instrumentations=${only}`] = {
       env: { ...MODES.agentmeter.env, AGENTMETER_INSTRUMENTATIONS: only, ...(only === 'http' ? {} : { BENCH_NO_VERIFY: '1' }) },
       execArgv: MODES.agentmeter.execArgv,
@@ -100,6 +100,10 @@ if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
   }
   // the preload's modules loaded, agentmeter off: what a bigger process costs without any per-request work
   MODES['agentmeter, AGENTMETER_ENABLED=false'] = { env: { ...MODES.agentmeter.env, AGENTMETER_ENABLED: 'false', BENCH_NO_VERIFY: '1' }, execArgv: MODES.agentmeter.execArgv };
+  // the event-loop delay sampler's interval (default 20 ms): its timer wakes an idle server
+  for (const ms of ['10', '50']) {
+    MODES[`agentmeter, event-loop sampler ${ms} ms`] = { env: { ...MODES.agentmeter.env, AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: ms }, execArgv: MODES.agentmeter.execArgv };
+  }
   delete MODES['prom-client histogram'];
   delete MODES['@prometheus-io/client histogram'];
   delete MODES['OTel instrumentation-http (metrics only)'];

@@ -13,7 +13,11 @@ export interface RuntimeMetricsConfig {
    * is constructed, or whatever `setMeterProvider()` sets later.
    */
   meterProvider?: MeterProvider;
-  /** Sampling resolution of the event-loop delay histogram, in milliseconds (default 10). */
+  /**
+   * Sampling interval of the event-loop delay histogram, in milliseconds (default 20). Each
+   * tick wakes the process when it is otherwise idle; a block shorter than the interval
+   * may go unseen.
+   */
   eventLoopDelayResolutionMs?: number;
   /** Record `v8js.gc.duration` from a PerformanceObserver on 'gc' entries (default true). */
   gc?: boolean;

@@ -49,7 +49,8 @@ test('process metrics are plausible; CPU time grows with work; utilization withi
 
 test('event-loop delay: p99 and max reflect a 50 ms block, then reset after the collection', async (t) => {
   const registry = new Registry();
-  const runtime = new RuntimeInstrumentation({ meterProvider: registry });
+  // a 10 ms sampler: the tick due during the block is 40-50 ms late
+  const runtime = new RuntimeInstrumentation({ meterProvider: registry, eventLoopDelayResolutionMs: 10 });
   t.after(() => runtime.stop());
   await sleep(50);
   await serializeAsync(registry); // reset

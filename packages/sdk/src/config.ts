@@ -63,6 +63,8 @@ export interface StartOptions {
   aggregate?: boolean;
   /** Longest an aggregated scrape waits for the other processes (AGENTMETER_AGGREGATE_TIMEOUT, ms, default 2000). */
   aggregateTimeoutMillis?: number;
+  /** Interval of the event-loop delay sampler of the runtime metrics (AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION, ms, default 20). See docs/runtime.md. */
+  eventLoopDelayResolutionMillis?: number;
   /** Environment to read (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -87,9 +89,16 @@ export interface ResolvedConfig {
   genAiMetrics: 'current' | 'legacy' | 'both';
   aggregate: boolean;
   aggregateTimeoutMillis: number;
+  eventLoopDelayResolutionMillis: number;
 }
 
 export { ConfigError } from './settings';
+
+/**
+ * Default interval of the event-loop delay sampler (ms): each tick wakes an otherwise idle
+ * process, so a finer one costs CPU per second whatever the load (docs/performance.md, run L).
+ */
+const DEFAULT_EVENT_LOOP_DELAY_RESOLUTION_MS = 20;
 
 /** Parse OTEL_RESOURCE_ATTRIBUTES (`k=v,k2=v2`, values percent-encoded). */
 export function parseResourceAttributes(v: string | undefined): Record<string, string> {
@@ -207,6 +216,7 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     throw new ConfigError(genAiSetting, `expected current, legacy or both, got ${JSON.stringify(String(genAiMetrics).slice(0, 40))}`);
   const aggregate = r.bool('aggregate', 'AGENTMETER_AGGREGATE', true);
   const aggregateTimeoutMillis = r.integer('aggregateTimeoutMillis', 'AGENTMETER_AGGREGATE_TIMEOUT', 2000, 1, 600_000) as number;
+  const eventLoopDelayResolutionMillis = r.integer('eventLoopDelayResolutionMillis', 'AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION', DEFAULT_EVENT_LOOP_DELAY_RESOLUTION_MS, 1, 60_000) as number;
 
   return {
     enabled,
@@ -227,5 +237,6 @@ export function resolveConfig(options: StartOptions = {}): ResolvedConfig {
     genAiMetrics,
     aggregate,
     aggregateTimeoutMillis,
+    eventLoopDelayResolutionMillis,
   };
 }

@@ -18,12 +18,15 @@ export interface Enabled {
  */
 export type EnableMode = 'eager' | 'lazy' | 'lazy-esm';
 
-function enableNow(name: InstrumentationName, provider: MeterProvider): { disable(): void } | undefined {
+/** Configuration of some instrumentations, by name, given to their constructor. */
+export type InstrumentationOptions = { readonly [N in InstrumentationName]?: Readonly<Record<string, unknown>> };
+
+function enableNow(name: InstrumentationName, provider: MeterProvider, options: InstrumentationOptions): { disable(): void } | undefined {
   const load = instrumentationRow(name).load;
   if (!load) return undefined;
   try {
     const Ctor = load();
-    const inst = new Ctor({ enabled: false, meterProvider: provider });
+    const inst = new Ctor({ ...options[name], enabled: false, meterProvider: provider });
     inst.setMeterProvider(provider);
     inst.enable();
     return inst;
@@ -34,7 +37,7 @@ function enableNow(name: InstrumentationName, provider: MeterProvider): { disabl
 }
 
 /** Turn on the named instrumentations; one that fails to load is reported and skipped. */
-export function enableInstrumentations(names: Iterable<InstrumentationName>, provider: MeterProvider, mode: EnableMode = 'eager'): Enabled[] {
+export function enableInstrumentations(names: Iterable<InstrumentationName>, provider: MeterProvider, mode: EnableMode = 'eager', options: InstrumentationOptions = {}): Enabled[] {
   const out: Enabled[] = [];
   for (const name of names) {
     const row = instrumentationRow(name);
@@ -43,7 +46,7 @@ export function enableInstrumentations(names: Iterable<InstrumentationName>, pro
       let inst: { disable(): void } | undefined;
       let stopped = false;
       const stopWaiting = onFirstLoad(row.modules, () => {
-        if (!stopped) inst = enableNow(name, provider);
+        if (!stopped) inst = enableNow(name, provider, options);
       }, { esm: mode === 'lazy-esm' });
       if (stopWaiting) {
         out.push({
@@ -57,7 +60,7 @@ export function enableInstrumentations(names: Iterable<InstrumentationName>, pro
         continue;
       }
     }
-    const inst = enableNow(name, provider);
+    const inst = enableNow(name, provider, options);
     if (inst) out.push({ name, disable: () => inst.disable() });
   }
   return out;

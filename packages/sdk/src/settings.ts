@@ -74,6 +74,12 @@ export const SETTINGS = [
     default: '`2000`',
     doc: 'longest an aggregated scrape waits for the other processes; a late one contributes its previous values and is counted in `agentmeter_aggregation_timeouts_total`',
   },
+  {
+    option: 'eventLoopDelayResolutionMillis',
+    env: ['AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION'],
+    default: '`20`',
+    doc: 'interval (ms) of the event-loop delay sampler behind `nodejs.eventloop.delay.*`: a block shorter than it may go unseen; each tick wakes an idle process ([runtime.md](runtime.md))',
+  },
   { option: 'env', default: '`process.env`', doc: 'the environment to read (tests)' },
 ] as const satisfies readonly Setting[];
 

@@ -46,6 +46,8 @@ test('one error type, naming the option or the variable it came from', () => {
     [{ env: { AGENTMETER_METRICS_PATH: 'metrics' } }, 'AGENTMETER_METRICS_PATH'],
     [{ env: { AGENTMETER_INSTRUMENTATIONS: 'http,http-otel' } }, 'AGENTMETER_INSTRUMENTATIONS'],
     [{ genAiMetrics: 'newest' }, 'genAiMetrics'],
+    [{ env: { AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: '0' } }, 'AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION'],
+    [{ eventLoopDelayResolutionMillis: 2.5 }, 'eventLoopDelayResolutionMillis'],
   ];
   for (const [options, setting] of cases) {
     let err;

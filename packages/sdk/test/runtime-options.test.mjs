@@ -1,0 +1,32 @@
+// The event-loop delay sampler's interval (eventLoopDelayResolutionMillis /
+// AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION, issue 18) reaches the runtime metrics.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig, start } from '@agentmeter/sdk';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test('the event-loop delay sampler: default 20 ms; the option and the variable set it', async () => {
+  assert.equal(resolveConfig({ env: {} }).eventLoopDelayResolutionMillis, 20);
+  assert.equal(resolveConfig({ env: { AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: '50' } }).eventLoopDelayResolutionMillis, 50);
+  assert.equal(resolveConfig({ eventLoopDelayResolutionMillis: 5, env: { AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: '50' } }).eventLoopDelayResolutionMillis, 5);
+
+  // a 2 s sampler has taken no sample after 150 ms: the delay gauges are absent, the rest is there
+  let h = start({ port: 0, instrumentations: ['runtime'], eventLoopDelayResolutionMillis: 2000 });
+  try {
+    await sleep(150);
+    const text = await h.metrics();
+    assert.match(text, /^process_uptime_seconds \d/m);
+    assert.doesNotMatch(text, /^nodejs_eventloop_delay_p99_seconds/m);
+  } finally {
+    await h.shutdown();
+  }
+  // a 10 ms one, from the environment, has
+  h = start({ port: 0, instrumentations: ['runtime'], env: { AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: '10' } });
+  try {
+    await sleep(150);
+    assert.match(await h.metrics(), /^nodejs_eventloop_delay_p99_seconds \d/m);
+  } finally {
+    await h.shutdown();
+  }
+});

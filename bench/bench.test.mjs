@@ -26,3 +26,13 @@ test('bench/run-all.mjs --small runs every script and prints its table', { timeo
   }
   assert.match(out, /### Goals of issue 4/);
 });
+
+test('bench/gc-observer.mjs --small (outside run-all) runs and reports a cost per GC for the observer', { timeout: 60_000 }, () => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./gc-observer.mjs', import.meta.url)), '--small'], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const row = r.stdout.split('\n').find((l) => l.startsWith('| observer |'));
+  // | observer | CPU ms | GCs seen | µs per GC |: the child saw GCs, so the cost is a number
+  const cells = (row ?? '').split('|').map((c) => c.trim());
+  assert.ok(Number(cells[3].replace(/,/g, '')) > 0, `no GC seen: ${row}`);
+  assert.ok(Number.isFinite(Number(cells[4].replace(/,/g, ''))), `no cost per GC: ${row}`);
+});

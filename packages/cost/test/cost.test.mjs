@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -144,7 +144,7 @@ test('CostTracker.attach records cost per priced call from the usage channel, un
   assert.equal(tracker.totals().calls, 0);
 });
 
-test('overrides: object merges over shipped rows and adds models; file form; aliases', () => {
+test('overrides: object merges over shipped rows and adds models; file form; aliases', (tc) => {
   const t = new CostTracker({
     meterProvider: new Registry(),
     prices: { 'gpt-4o': { input: 2.0 }, 'my-finetune': { provider: 'openai', input: 3, output: 12 } },
@@ -154,6 +154,7 @@ test('overrides: object merges over shipped rows and adds models; file form; ali
   close(t.priceCall({ operation: 'chat', provider: 'openai', requestModel: 'my-finetune', inputTokens: 1e6, outputTokens: 0 }).usd, 3);
 
   const dir = mkdtempSync(join(tmpdir(), 'agentmeter-cost-'));
+  tc.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'prices.json');
   writeFileSync(file, JSON.stringify({ models: { 'azure-prod-gpt4o': { input: 2.75, output: 11 } }, aliases: { 'prod-chat': 'azure-prod-gpt4o' } }));
   const f = new CostTracker({ meterProvider: new Registry(), prices: file });
@@ -163,8 +164,9 @@ test('overrides: object merges over shipped rows and adds models; file form; ali
   assert.deepEqual(only.modelIds(), ['x']);
 });
 
-test('invalid overrides fail at construction naming the setting', () => {
+test('invalid overrides fail at construction naming the setting', (tc) => {
   const dir = mkdtempSync(join(tmpdir(), 'agentmeter-cost-'));
+  tc.after(() => rmSync(dir, { recursive: true, force: true }));
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{ not json');
   const cases = [

@@ -80,6 +80,12 @@ export const SETTINGS = [
     default: '`20`',
     doc: 'interval (ms) of the event-loop delay sampler behind `nodejs.eventloop.delay.*`: a block shorter than it may go unseen; each tick wakes an idle process ([runtime.md](runtime.md))',
   },
+  {
+    option: 'gcDuration',
+    env: ['AGENTMETER_GC_DURATION'],
+    default: '`true`',
+    doc: '`false`: no `v8js.gc.duration` (the runtime metrics\' GC observer, whose every GC entry costs ~90 µs of CPU inside Node; [runtime.md](runtime.md)); the overview dashboard\'s GC panel is then empty',
+  },
   { option: 'env', default: '`process.env`', doc: 'the environment to read (tests)' },
 ] as const satisfies readonly Setting[];
 

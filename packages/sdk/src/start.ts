@@ -130,7 +130,7 @@ function startWith(options: StartOptions, mode: EnableMode, resolved?: ResolvedC
   http.enable();
   // Worker threads share the process: its runtime metrics are the main thread's.
   const names = isMainThread ? config.instrumentations : [...config.instrumentations].filter((n) => n !== 'runtime');
-  const enabled: Enabled[] = enableInstrumentations(names, registry, mode, { runtime: { eventLoopDelayResolutionMs: config.eventLoopDelayResolutionMillis } });
+  const enabled: Enabled[] = enableInstrumentations(names, registry, mode, { runtime: { eventLoopDelayResolutionMs: config.eventLoopDelayResolutionMillis, gc: config.gcDuration } });
   const stops: Array<() => void | Promise<void>> = [];
 
   // The cost tracker (@agentmeter/cost: six modules) is loaded with the first GenAI call or

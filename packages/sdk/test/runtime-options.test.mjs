@@ -30,3 +30,21 @@ test('the event-loop delay sampler: default 20 ms; the option and the variable s
     await h.shutdown();
   }
 });
+
+test('gcDuration / AGENTMETER_GC_DURATION=false: no GC observer, so no v8js.gc.duration; the default records a forced GC', async () => {
+  const { runLines } = await import('./lib/child.mjs');
+  // the --require preload, a forced major GC, then the exposition's GC count
+  const app = `globalThis.gc(); setTimeout(async () => {
+    const text = await globalThis[Symbol.for('agentmeter.sdk.handle')].metrics();
+    const m = text.match(/^v8js_gc_duration_seconds_count\\{v8js_gc_type="major"\\} (\\d+)$/m);
+    console.log('major', m ? m[1] : 'none');
+    console.log('uptime', /^process_uptime_seconds \\d/m.test(text));
+  }, 100);`;
+  const args = ['--expose-gc', '--require', '@agentmeter/sdk/register', '-e', app];
+  assert.equal(resolveConfig({ env: {} }).gcDuration, true);
+  const on = runLines(args, { AGENTMETER_INSTRUMENTATIONS: 'runtime' }).out;
+  assert.ok(Number(on.major) >= 1, `default: ${on.major}`);
+  const off = runLines(args, { AGENTMETER_INSTRUMENTATIONS: 'runtime', AGENTMETER_GC_DURATION: 'false' }).out;
+  assert.equal(off.major, 'none');
+  assert.equal(off.uptime, 'true', 'the rest of the runtime metrics stay');
+});

@@ -48,6 +48,7 @@ test('one error type, naming the option or the variable it came from', () => {
     [{ genAiMetrics: 'newest' }, 'genAiMetrics'],
     [{ env: { AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: '0' } }, 'AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION'],
     [{ eventLoopDelayResolutionMillis: 2.5 }, 'eventLoopDelayResolutionMillis'],
+    [{ env: { AGENTMETER_GC_DURATION: 'sometimes' } }, 'AGENTMETER_GC_DURATION'],
   ];
   for (const [options, setting] of cases) {
     let err;

@@ -1,8 +1,10 @@
-// The event-loop delay sampler's interval (eventLoopDelayResolutionMillis /
-// AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION, issue 18) reaches the runtime metrics.
+// The runtime metrics' settings of the SDK (issue 18) reach them: the event-loop delay
+// sampler's interval (eventLoopDelayResolutionMillis / AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION)
+// and the GC observer (gcDuration / AGENTMETER_GC_DURATION).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig, start } from '@agentmeter/sdk';
+import { runLines } from './lib/child.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,8 +33,7 @@ test('the event-loop delay sampler: default 20 ms; the option and the variable s
   }
 });
 
-test('gcDuration / AGENTMETER_GC_DURATION=false: no GC observer, so no v8js.gc.duration; the default records a forced GC', async () => {
-  const { runLines } = await import('./lib/child.mjs');
+test('gcDuration / AGENTMETER_GC_DURATION=false: no GC observer, so no v8js.gc.duration; the default records a forced GC', () => {
   // the --require preload, a forced major GC, then the exposition's GC count
   const app = `globalThis.gc(); setTimeout(async () => {
     const text = await globalThis[Symbol.for('agentmeter.sdk.handle')].metrics();

@@ -15,15 +15,20 @@ export function freePort() {
 /** Poll fn until it returns a truthy value or the deadline passes. */
 export async function waitFor(fn, { timeout = 30_000, interval = 200, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
-  let last;
+  // what the last attempt gave (an error, or the falsy value), so a timeout says where it stood
+  let last = 'no attempt finished';
+  let lastError;
   while (Date.now() < end) {
     try {
       const v = await fn();
       if (v) return v;
+      last = `the last attempt returned ${String(v)}`;
     } catch (e) {
-      last = e;
+      lastError = e.message;
+      last = `the last attempt failed: ${e.message}`;
     }
     await new Promise((r) => setTimeout(r, interval));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+  const earlier = lastError && !last.endsWith(lastError) ? `; an earlier one failed: ${lastError}` : '';
+  throw new Error(`timed out waiting for ${what} (${last}${earlier})`);
 }

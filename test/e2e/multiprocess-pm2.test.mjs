@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeLlm } from '@agentmeter/test-utils/fake-llm';
@@ -15,6 +15,15 @@ import { chat, expectCalls, fixture, LLM_CALLS, ROOT, scrape, totalResets } from
 import { sum } from '@agentmeter/test-utils/exposition';
 
 const PM2 = join(ROOT, 'node_modules/pm2/bin/pm2');
+
+/** The tail of every PM2 log (the apps' stdout and stderr, agentmeter's warnings among them): a failure says what the processes saw. */
+function pm2Logs(home) {
+  const dir = join(home, 'logs');
+  if (!existsSync(dir)) return '(no PM2 logs)';
+  return readdirSync(dir)
+    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-40).join('\n')}`)
+    .join('\n');
+}
 
 test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give resets() = 0', async () => {
   const home = mkdtempSync(join(tmpdir(), 'agentmeter-pm2-'));
@@ -29,11 +38,17 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
   };
   const pids = () => JSON.parse(pm2('jlist')).filter((p) => p.name === 'app' && p.pid && p.pm2_env.status === 'online').map((p) => ({ pid: p.pid, instance: p.pm2_env.NODE_APP_INSTANCE }));
   let prom;
+  // the aggregated member count, or an error saying what a scrape saw
+  const aggregated = async (want) => {
+    const n = sum(await scrape(metricsPort), 'agentmeter_aggregation_members');
+    if (n !== want) throw new Error(`agentmeter_aggregation_members = ${n}`);
+    return true;
+  };
   try {
     pm2('start', fixture('pm2-app.cjs'), '--name', 'app', '-i', '2', '--node-args=--require @agentmeter/sdk/register');
     await waitFor(() => pids().length === 2, { timeout: 90_000, what: 'two PM2 instances online' });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${appPort}/pid`)).status === 200, { timeout: 90_000, what: 'app listening' });
-    await waitFor(async () => sum(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'both instances aggregated' });
+    await waitFor(() => aggregated(2), { timeout: 90_000, what: 'both instances aggregated' });
     prom = await startPrometheus([{ job: 'app', port: metricsPort }]);
     for (let i = 0; i < 7; i++) await chat(appPort, 1);
     await expectCalls(prom, 7);
@@ -47,7 +62,7 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
       const now = pids();
       return now.length === 2 && now.every((p) => !before.includes(p.pid));
     }, { timeout: 90_000, what: 'both instances replaced by the reload' });
-    await waitFor(async () => sum(await scrape(metricsPort), 'agentmeter_aggregation_members') === 2, { timeout: 90_000, what: 'aggregated again after reload' });
+    await waitFor(() => aggregated(2), { timeout: 90_000, what: 'aggregated again after reload' });
     await expectCalls(prom, 12);
 
     const victim = pids()[0].pid;
@@ -65,6 +80,9 @@ test('PM2 cluster mode -i 2: exact sums; pm2 reload and a killed worker give res
     // gauges carry PM2's instance number: two values, however many restarts
     const workers = await prom.query('count by (agentmeter_worker) (count_over_time(process_uptime_seconds{job="app"}[10m]))');
     assert.deepEqual(workers.map((w) => w.metric.agentmeter_worker).sort(), ['0', '1']);
+  } catch (e) {
+    e.message += `\n${pm2Logs(home)}`;
+    throw e;
   } finally {
     await prom?.stop();
     spawnSync(process.execPath, [PM2, 'kill'], { cwd: ROOT, env, timeout: 60_000 });

@@ -1,7 +1,8 @@
 // HTTP: server CPU time per request of a hello-world node:http server (child process),
 // uninstrumented vs agentmeter's preload (default auto-instrumentation: HTTP metrics from
 // diagnostics_channel incl. active requests, runtime metrics, metrics server on a free port)
-// vs a prom-client histogram per request vs OpenTelemetry instrumentation-http (metrics only).
+// vs the same preload with the HTTP metrics only vs a prom-client histogram per request (alone
+// and with prom-client's default metrics) vs OpenTelemetry instrumentation-http (metrics only).
 // Load: autocannon in one process of its own on 127.0.0.1 (bench/lib/load.mjs) at a fixed
 // rate per server; with taskset and 2+ CPUs every server runs on CPU 1 and the load on CPU 0
 // (BENCH_PIN=0 turns that off). Server CPU time only: the load's CPU is not counted.
@@ -56,7 +57,16 @@ const MODES = {
     env: { BENCH_MODE: 'agentmeter', AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http' },
     execArgv: ['--require', '@agentmeter/sdk/register'],
   },
+  // the per-request part alone: the same preload with the runtime metrics off (their cost is
+  // per second, not per request: bench/idle.mjs)
+  'agentmeter, HTTP metrics only': {
+    env: { BENCH_MODE: 'agentmeter', AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http', AGENTMETER_INSTRUMENTATIONS: 'http' },
+    execArgv: ['--require', '@agentmeter/sdk/register'],
+  },
   'prom-client histogram': { env: { BENCH_MODE: 'prom-client' }, execArgv: [] },
+  // what the issue compares the preload with: prom-client's collectDefaultMetrics() (a 10 ms
+  // event-loop sampler and a GC observer, as agentmeter's runtime metrics) next to the histogram
+  'prom-client histogram + default metrics': { env: { BENCH_MODE: 'prom-client', BENCH_PROM_DEFAULTS: '1' }, execArgv: [] },
   '@prometheus-io/client histogram': { env: { BENCH_MODE: 'prom-client', BENCH_PROM_LIB: '@prometheus-io/client' }, execArgv: [] },
   'OTel instrumentation-http (metrics only)': { env: { BENCH_MODE: 'otel-http' }, execArgv: ['--require', OTEL_PRELOAD] },
 };
@@ -104,7 +114,9 @@ if (process.env.BENCH_HTTP_ATTRIBUTION === '1') {
   for (const ms of ['10', '50']) {
     MODES[`agentmeter, event-loop sampler ${ms} ms`] = { env: { ...MODES.agentmeter.env, AGENTMETER_EVENT_LOOP_DELAY_RESOLUTION: ms }, execArgv: MODES.agentmeter.execArgv };
   }
+  delete MODES['agentmeter, HTTP metrics only']; // the attribution has its own (instrumentations=http)
   delete MODES['prom-client histogram'];
+  delete MODES['prom-client histogram + default metrics'];
   delete MODES['@prometheus-io/client histogram'];
   delete MODES['OTel instrumentation-http (metrics only)'];
 }
@@ -306,5 +318,25 @@ result('http', {
       target: `<= 1.05x, min-max spread < 3 points`,
       met: a.ratio <= 1.05 && a.spread < 0.03,
     },
+    ...(med['agentmeter, HTTP metrics only']
+      ? [
+          {
+            goal: 'issue 18. the HTTP metrics per request (the preload with AGENTMETER_INSTRUMENTATIONS=http)',
+            measured: `${med['agentmeter, HTTP metrics only'].ratio.toFixed(3)}x (epochs ${med['agentmeter, HTTP metrics only'].range}, spread ${fmt(med['agentmeter, HTTP metrics only'].spread * 100, 1)} points)`,
+            target: '<= 1.05x',
+            met: med['agentmeter, HTTP metrics only'].ratio <= 1.05,
+          },
+        ]
+      : []),
+    ...(med['prom-client histogram + default metrics']
+      ? [
+          {
+            goal: "issue 18. the preload vs a prom-client histogram with prom-client's default metrics",
+            measured: `${a.ratio.toFixed(3)}x vs ${med['prom-client histogram + default metrics'].ratio.toFixed(3)}x`,
+            target: "<= prom-client's",
+            met: a.ratio <= med['prom-client histogram + default metrics'].ratio,
+          },
+        ]
+      : []),
   ],
 });

@@ -1,6 +1,6 @@
 // Hello-world node:http server for bench/http.mjs. Mode (BENCH_MODE): none | agentmeter
 // (started by the --require preload) | prom-client (BENCH_PROM_LIB=@prometheus-io/client: the
-// same with prom-client's successor) | otel-http (preloaded by otel-http-preload.cjs).
+// same with prom-client's successor; BENCH_PROM_DEFAULTS=1: with its default metrics) | otel-http (preloaded by otel-http-preload.cjs).
 // Listens on 127.0.0.1:0 and talks to the parent over IPC:
 //   -> {port}; <- 'start' (reset CPU/request counters); <- 'stop' -> {cpuMicros, userMicros, requests};
 //   <- 'recorded' -> {recorded} (requests the instrumentation counted, or null)
@@ -12,6 +12,9 @@ let observe = null;
 let recorded = async () => null; // requests the instrumentation counted (proves it was on)
 if (mode === 'prom-client') {
   const promClient = require(process.env.BENCH_PROM_LIB || 'prom-client');
+  // BENCH_PROM_DEFAULTS=1: also the library's default metrics (event-loop lag, GC, memory),
+  // what a prom-client app usually runs next to its histogram
+  if (process.env.BENCH_PROM_DEFAULTS === '1') promClient.collectDefaultMetrics();
   const h = new promClient.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration',

@@ -1,2 +1,2 @@
 // The bench scripts run by bench/run-all.mjs, in order.
-export const SCRIPTS_LIST = ['hot-path', 'recorders', 'scrape', 'memory', 'churn', 'http', 'ws', 'startup', 'frameworks', 'multiprocess'];
+export const SCRIPTS_LIST = ['hot-path', 'recorders', 'scrape', 'memory', 'churn', 'http', 'idle', 'ws', 'startup', 'frameworks', 'multiprocess'];

@@ -8,9 +8,9 @@
 // the entries it saw, is the cost of one entry. Not part of run-all.mjs (an
 // investigation, not a goal).
 //   node bench/gc-observer.mjs [--small]
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, header, median, pick, table } from './lib/common.mjs';
+import { canPin, fmt, header, median, pick, table } from './lib/common.mjs';
 
 if (process.argv[2] === 'child') {
   const mode = process.argv[3];
@@ -52,14 +52,7 @@ if (process.argv[2] === 'child') {
 const ROUNDS = pick(9, 1);
 const TURNS = pick(3000, 200);
 const MODES = ['none', 'observer set up only', 'observer', 'GCProfiler'];
-const pin = (() => {
-  try {
-    execFileSync('taskset', ['-c', '1', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const pin = canPin(1);
 const self = fileURLToPath(import.meta.url);
 header('GC observer', `a child process making garbage in ${TURNS} event-loop turns: its CPU time with no GC observer, a 'gc' PerformanceObserver, v8.GCProfiler; ${ROUNDS} interleaved rounds of fresh processes${pin ? ' pinned to CPU 1' : ''}, medians.`);
 const res = Object.fromEntries(MODES.map((m) => [m, []]));

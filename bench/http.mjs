@@ -29,11 +29,11 @@
 // BENCH_HTTP_MODES=a,b (or a|b), BENCH_HTTP_ATTRIBUTION=1, BENCH_HTTP_WARMUP_ROUNDS, BENCH_HTTP_CONTROL=0
 // (no second uninstrumented server), BENCH_HTTP_NODE_FLAGS (node flags of every server),
 // BENCH_HTTP_RAW=file (every counted slice as JSON)
-import { fork, spawn, execFileSync } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { fmt, header, median, pick, result, table, sleep } from './lib/common.mjs';
+import { canPin, fmt, header, median, pick, result, table, sleep } from './lib/common.mjs';
 
 const SERVER = fileURLToPath(new URL('./lib/http-server.cjs', import.meta.url));
 const OTEL_PRELOAD = fileURLToPath(new URL('./lib/otel-http-preload.cjs', import.meta.url));
@@ -73,14 +73,7 @@ const MODES = {
 
 // On Linux with taskset and 2+ CPUs: the server on CPU 1, the load generator on CPU 0.
 const LOAD = fileURLToPath(new URL('./lib/load.mjs', import.meta.url));
-const PIN = process.env.BENCH_PIN !== '0' && (await import('node:os')).availableParallelism() >= 2 && (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const PIN = process.env.BENCH_PIN !== '0' && (await import('node:os')).availableParallelism() >= 2 && canPin(0);
 
 /** The load generator: one autocannon process for the run (on CPU 0 when pinned). */
 async function startLoad() {

@@ -12,10 +12,10 @@
 // BENCH_IDLE_EPOCHS, BENCH_IDLE_SECONDS (window); the last column relates the cost to
 // BENCH_IDLE_REQUESTS_PER_SECOND (default 1,000, about the rate of bench/http.mjs) requests of
 // BENCH_IDLE_US_PER_REQUEST (default 40, about its uninstrumented CPU per request)
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { fmt, header, median, pick, result, sleep, table } from './lib/common.mjs';
+import { canPin, fmt, header, median, pick, result, sleep, table } from './lib/common.mjs';
 
 if (process.argv[2] === 'child') {
   const http = await import('node:http');
@@ -44,14 +44,7 @@ if (process.argv[2] === 'child') {
     'agentmeter preload, HTTP metrics only (no runtime metrics)': { env: { ...am, AGENTMETER_INSTRUMENTATIONS: 'http' }, execArgv: preload },
     'prom-client collectDefaultMetrics() (sampler 10 ms)': { env: {}, execArgv: ['--require', PROM_PRELOAD] },
   };
-  const pin = (() => {
-    try {
-      execFileSync('taskset', ['-c', '1', 'true'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const pin = canPin(1);
   const self = fileURLToPath(import.meta.url);
   const US_PER_REQUEST = Number(process.env.BENCH_IDLE_US_PER_REQUEST ?? 40);
   header(

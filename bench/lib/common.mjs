@@ -1,4 +1,5 @@
 // Shared helpers for the bench scripts: size switch, tables, results, versions.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { measure, do_not_optimize } from 'mitata';
 import { readFileSync } from 'node:fs';
@@ -161,4 +162,14 @@ export function medianRatio(a, b) {
 export function roundRatio(a, b) {
   const r = medianRatio(a, b);
   return Number.isNaN(r) ? 'n/a' : r.toFixed(2) + 'x';
+}
+
+/** True when `taskset` can pin a process to CPU `cpu` (Linux with util-linux and that CPU): the scripts then pin their children. */
+export function canPin(cpu) {
+  try {
+    execFileSync('taskset', ['-c', String(cpu), 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

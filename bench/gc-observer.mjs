@@ -10,7 +10,7 @@
 //   node bench/gc-observer.mjs [--small]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { canPin, fmt, header, median, pick, table } from './lib/common.mjs';
+import { canPin, fmt, header, median, nodeCommand, pick, table } from './lib/common.mjs';
 
 if (process.argv[2] === 'child') {
   const mode = process.argv[3];
@@ -58,8 +58,8 @@ header('GC observer', `a child process making garbage in ${TURNS} event-loop tur
 const res = Object.fromEntries(MODES.map((m) => [m, []]));
 for (let r = 0; r < ROUNDS; r++) {
   for (const m of r % 2 ? [...MODES].reverse() : MODES) {
-    const argv = [self, 'child', m, String(TURNS)];
-    const out = pin ? spawnSync('taskset', ['-c', '1', process.execPath, ...argv], { encoding: 'utf8' }) : spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    const [cmd, args] = nodeCommand(pin, 1, [self, 'child', m, String(TURNS)]);
+    const out = spawnSync(cmd, args, { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`${m}: exit ${out.status}: ${out.stderr}`);
     res[m].push(JSON.parse(out.stdout.trim().split('\n').pop()));
   }

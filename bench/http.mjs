@@ -51,18 +51,16 @@ const EPOCHS = Number(process.env.BENCH_HTTP_EPOCHS ?? pick(SEQUENTIAL ? 5 : 4, 
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? pick(SEQUENTIAL ? 10 : 60, 2)); // per epoch
 const NODE_FLAGS = (process.env.BENCH_HTTP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
+const AGENTMETER = {
+  env: { BENCH_MODE: 'agentmeter', AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http' },
+  execArgv: ['--require', '@agentmeter/sdk/register'],
+};
 const MODES = {
   uninstrumented: { env: { BENCH_MODE: 'none' }, execArgv: [] },
-  agentmeter: {
-    env: { BENCH_MODE: 'agentmeter', AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http' },
-    execArgv: ['--require', '@agentmeter/sdk/register'],
-  },
+  agentmeter: AGENTMETER,
   // the per-request part alone: the same preload with the runtime metrics off (their cost is
   // per second, not per request: bench/idle.mjs)
-  'agentmeter, HTTP metrics only': {
-    env: { BENCH_MODE: 'agentmeter', AGENTMETER_METRICS_PORT: '0', OTEL_SERVICE_NAME: 'bench-http', AGENTMETER_INSTRUMENTATIONS: 'http' },
-    execArgv: ['--require', '@agentmeter/sdk/register'],
-  },
+  'agentmeter, HTTP metrics only': { env: { ...AGENTMETER.env, AGENTMETER_INSTRUMENTATIONS: 'http' }, execArgv: AGENTMETER.execArgv },
   'prom-client histogram': { env: { BENCH_MODE: 'prom-client' }, execArgv: [] },
   // what the issue compares the preload with: prom-client's collectDefaultMetrics() (a 10 ms
   // event-loop sampler and a GC observer, as agentmeter's runtime metrics) next to the histogram
@@ -302,6 +300,8 @@ table(
   Object.entries(med).map(([k, v]) => [...row(k, v), v.recorded === null ? '-' : fmt(v.recorded, 0)]),
 );
 const a = med.agentmeter, base = med.uninstrumented;
+const httpOnly = med['agentmeter, HTTP metrics only'];
+const promDefaults = med['prom-client histogram + default metrics'];
 result('http', {
   values: med,
   goals: [
@@ -311,23 +311,23 @@ result('http', {
       target: `<= 1.05x, min-max spread < 3 points`,
       met: a.ratio <= 1.05 && a.spread < 0.03,
     },
-    ...(med['agentmeter, HTTP metrics only']
+    ...(httpOnly
       ? [
           {
             goal: 'issue 18. the HTTP metrics per request (the preload with AGENTMETER_INSTRUMENTATIONS=http)',
-            measured: `${med['agentmeter, HTTP metrics only'].ratio.toFixed(3)}x (epochs ${med['agentmeter, HTTP metrics only'].range}, spread ${fmt(med['agentmeter, HTTP metrics only'].spread * 100, 1)} points)`,
+            measured: `${httpOnly.ratio.toFixed(3)}x (epochs ${httpOnly.range}, spread ${fmt(httpOnly.spread * 100, 1)} points)`,
             target: '<= 1.05x',
-            met: med['agentmeter, HTTP metrics only'].ratio <= 1.05,
+            met: httpOnly.ratio <= 1.05,
           },
         ]
       : []),
-    ...(med['prom-client histogram + default metrics']
+    ...(promDefaults
       ? [
           {
             goal: "issue 18. the preload vs a prom-client histogram with prom-client's default metrics",
-            measured: `${a.ratio.toFixed(3)}x vs ${med['prom-client histogram + default metrics'].ratio.toFixed(3)}x`,
+            measured: `${a.ratio.toFixed(3)}x vs ${promDefaults.ratio.toFixed(3)}x`,
             target: "<= prom-client's",
-            met: a.ratio <= med['prom-client histogram + default metrics'].ratio,
+            met: a.ratio <= promDefaults.ratio,
           },
         ]
       : []),

@@ -173,3 +173,8 @@ export function canPin(cpu) {
     return false;
   }
 }
+
+/** The command and arguments that run `node ...argv`, on CPU `cpu` under taskset when `pin` (see canPin). */
+export function nodeCommand(pin, cpu, argv) {
+  return pin ? ['taskset', ['-c', String(cpu), process.execPath, ...argv]] : [process.execPath, argv];
+}
